@@ -1,0 +1,62 @@
+package routes.agent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.data.redis.connection.RedisListCommands.Direction;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+import routes.config.AgentProperties;
+import routes.config.AgentRole;
+import routes.config.JsonCodec;
+import routes.redis.InboxEntry;
+import routes.redis.RedisKeys;
+import routes.task.TaskSpec;
+
+/**
+ * The agent's end of its inbox. Claiming is an atomic move into the in-flight list (BLMOVE), so a crash
+ * between claim and report leaves the task visible in Redis, never lost in the agent's memory.
+ */
+@Component
+@AgentRole
+public class AgentInbox {
+
+    private static final Duration WAIT = Duration.ofSeconds(1);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JsonCodec json;
+    private final AgentProperties agent;
+
+    public AgentInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentProperties agent) {
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+        this.agent = agent;
+    }
+
+    /** Waits up to a second for work, then takes everything already there (never more than the slots). */
+    public List<String> claim() {
+        List<String> claimed = new ArrayList<>();
+        String first = redis.opsForList().move(keys.inbox(agent.id()), Direction.LEFT,
+                keys.inflight(agent.id()), Direction.RIGHT, WAIT);
+        while (first != null) {
+            claimed.add(first);
+            first = claimed.size() < agent.slots() ? redis.opsForList().move(keys.inbox(agent.id()), Direction.LEFT,
+                    keys.inflight(agent.id()), Direction.RIGHT) : null;
+        }
+        return claimed;
+    }
+
+    /** What to run for a claimed entry, or null when the task was cancelled meanwhile (its spec is gone). */
+    public Run open(String entry) {
+        InboxEntry parsed = InboxEntry.parse(entry);
+        String spec = redis.opsForValue().get(keys.task(parsed.taskId()));
+        return spec == null ? null : new Run(parsed.taskId(), parsed.attempt(), json.read(spec, TaskSpec.class), entry);
+    }
+
+    /** Drops a claimed entry from the in-flight list: its report is on its way, or there is nothing to run. */
+    public void release(String entry) {
+        redis.opsForList().remove(keys.inflight(agent.id()), 1, entry);
+    }
+}

@@ -1,0 +1,15 @@
+package routes.agent;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an agent says about itself at every heartbeat.
+ *
+ * @param cpu      system CPU use since the previous heartbeat, 0..1
+ * @param memory   share of physical memory in use, 0..1
+ * @param load     one-minute load average divided by the number of logical processors
+ */
+public record AgentStatus(String id, List<String> types, Map<String, String> labels, int slots,
+                          double cpu, double memory, double load, int cores, long startedAt, long heartbeatAt) {
+}

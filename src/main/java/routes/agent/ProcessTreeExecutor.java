@@ -1,0 +1,109 @@
+package routes.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.component.exec.ExecCommand;
+import org.apache.camel.component.exec.ExecCommandExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import routes.agent.TaskExecResult.Ending;
+import routes.config.AgentRole;
+
+/**
+ * The command executor behind the agent's {@code exec:} endpoint: runs an argument vector with its own
+ * environment and working directory, keeps at most the output cap of stdout and stderr, and on timeout or
+ * cancel kills the whole process tree.
+ */
+@Component
+@AgentRole
+public class ProcessTreeExecutor implements ExecCommandExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessTreeExecutor.class);
+    private static final long DRAIN_MILLIS = 2_000;
+
+    private final ProcessTreeKiller killer;
+    private final RunningProcesses running;
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "caravan-output");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ProcessTreeExecutor(ProcessTreeKiller killer, RunningProcesses running) {
+        this.killer = killer;
+        this.running = running;
+    }
+
+    @Override
+    public TaskExecResult execute(ExecCommand execCommand) {
+        TaskExecCommand command = (TaskExecCommand) execCommand;
+        String taskId = command.run().taskId();
+        List<String> argv = new ArrayList<>();
+        argv.add(command.getExecutable());
+        argv.addAll(command.getArgs());
+        ProcessBuilder builder = new ProcessBuilder(killer.leaderOf(argv))
+                .directory(new File(command.getWorkingDir()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(command.environment());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return TaskExecResult.notStarted(command, "cannot start " + command.getExecutable() + " in "
+                    + command.getWorkingDir() + ": " + e.getMessage());
+        }
+        running.started(taskId, process);
+        Future<CapturedOutput> stdout = pumps.submit(() -> CapturedOutput.read(process.getInputStream(), command.outputCap()));
+        Future<CapturedOutput> stderr = pumps.submit(() -> CapturedOutput.read(process.getErrorStream(), command.outputCap()));
+        boolean timedOut = false;
+        try {
+            if (!process.waitFor(command.getTimeout(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                log.info("Task {} timed out after {} ms; killing its process tree", taskId, command.getTimeout());
+                killer.kill(process);
+                process.waitFor();
+            }
+        } catch (InterruptedException e) {
+            killer.kill(process);
+            Thread.currentThread().interrupt();
+        }
+        boolean killed = running.ended(taskId);
+        Ending ending = killed ? Ending.KILLED : timedOut ? Ending.TIMED_OUT : Ending.EXITED;
+        String problem = switch (ending) {
+            case KILLED -> "killed on request";
+            case TIMED_OUT -> "killed after the timeout of " + command.getTimeout() / 1000 + " s";
+            default -> null;
+        };
+        return new TaskExecResult(command, process.exitValue(), ending, drain(stdout, process, taskId),
+                drain(stderr, process, taskId), problem);
+    }
+
+    /** Output of a process that ended; a descendant that escaped the kill may still hold the pipe open. */
+    private CapturedOutput drain(Future<CapturedOutput> output, Process process, String taskId) {
+        try {
+            return output.get(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Task {}: a process outside its group still holds its output open; output cut here", taskId);
+            killer.kill(process);
+            output.cancel(true);
+            return CapturedOutput.NONE;
+        } catch (ExecutionException e) {
+            return CapturedOutput.NONE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CapturedOutput.NONE;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package routes.agent;
+
+import org.springframework.stereotype.Component;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import routes.config.AgentProperties;
+import routes.config.AgentRole;
+
+/** Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them. */
+@Component
+@AgentRole
+public class ResourceProbe {
+
+    private final AgentProperties agent;
+    private final CentralProcessor processor;
+    private final GlobalMemory memory;
+    private final long startedAt = System.currentTimeMillis();
+    private long[] previousTicks;
+
+    public ResourceProbe(AgentProperties agent) {
+        this.agent = agent;
+        SystemInfo system = new SystemInfo();
+        this.processor = system.getHardware().getProcessor();
+        this.memory = system.getHardware().getMemory();
+        this.previousTicks = processor.getSystemCpuLoadTicks();
+    }
+
+    public synchronized AgentStatus sample() {
+        double cpu = processor.getSystemCpuLoadBetweenTicks(previousTicks);
+        previousTicks = processor.getSystemCpuLoadTicks();
+        int cores = processor.getLogicalProcessorCount();
+        double load = Math.max(0, processor.getSystemLoadAverage(1)[0]) / cores;
+        double used = 1.0 - (double) memory.getAvailable() / memory.getTotal();
+        return new AgentStatus(agent.id(), agent.types(), agent.labels(), agent.slots(),
+                round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,30 @@
+package routes.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/** The JSON body of every error Caravan returns: {"status": 400, "error": "Bad Request", "message": "..."}. */
+@Component
+public class ApiErrors {
+
+    public static final String INTERNAL_MESSAGE = "internal error; the server log has the details";
+
+    public Map<String, Object> body(int status, String message) {
+        HttpStatus known = HttpStatus.resolve(status);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", known == null ? "Error" : known.getReasonPhrase());
+        body.put("message", message);
+        return body;
+    }
+
+    public Map<String, Object> of(ApiException e) {
+        return body(e.getStatus(), e.getMessage());
+    }
+
+    public Map<String, Object> internal() {
+        return body(500, INTERNAL_MESSAGE);
+    }
+}

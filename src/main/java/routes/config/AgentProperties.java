@@ -1,0 +1,51 @@
+package routes.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * One agent: who it is, what it takes, how it runs commands.
+ *
+ * @param id                the agent's name in the fleet; the host name when empty
+ * @param slots             how many tasks it runs at once
+ * @param types             task types it takes
+ * @param labels            labels a task's labels must all match
+ * @param heartbeatMillis   how often it reports liveness and resources, in milliseconds
+ * @param outputCap         bytes of stdout and of stderr kept per task; the rest is counted and dropped
+ * @param inheritEnv        names of the agent's environment variables a command sees (nothing else leaks, such as credentials)
+ * @param defaultWorkdir    working directory of a task that names none
+ */
+@ConfigurationProperties("caravan.agent")
+public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
+                              long heartbeatMillis, DataSize outputCap, List<String> inheritEnv,
+                              Path defaultWorkdir) {
+
+    public AgentProperties {
+        if (id == null || id.isBlank()) {
+            id = hostName();
+        }
+        if (!id.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new IllegalArgumentException(
+                    "caravan.agent.id must be 1-128 characters of letters, digits, '.', '_' or '-', got: " + id);
+        }
+        if (slots < 1) {
+            throw new IllegalArgumentException("caravan.agent.slots must be at least 1, got: " + slots);
+        }
+        types = types == null || types.isEmpty() ? List.of("default") : List.copyOf(types);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        inheritEnv = inheritEnv == null ? List.of() : List.copyOf(inheritEnv);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (UnknownHostException e) {
+            return "agent";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package routes.dispatch;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import routes.redis.AgentLoad;
+import routes.task.TaskSpec;
+
+/**
+ * The live agents as one dispatch pass sees them. Each placement takes a slot here, so the rest of the pass
+ * ranks agents with the work it has just handed out.
+ */
+public class Fleet {
+
+    private final Map<String, AgentLoad> agents = new LinkedHashMap<>();
+
+    public Fleet(List<AgentLoad> live) {
+        live.forEach(agent -> agents.put(agent.status().id(), agent));
+    }
+
+    public int freeSlots() {
+        return agents.values().stream().mapToInt(AgentLoad::freeSlots).sum();
+    }
+
+    public boolean serves(String type) {
+        return agents.values().stream().anyMatch(a -> a.freeSlots() > 0 && a.status().types().contains(type));
+    }
+
+    /**
+     * The agent that should run the task: it takes the task's type, carries all its labels, is the pinned
+     * agent if one is named, has a free slot; among those the lowest score wins.
+     */
+    public Optional<AgentLoad> best(TaskSpec task) {
+        return agents.values().stream()
+                .filter(a -> a.freeSlots() > 0)
+                .filter(a -> a.status().types().contains(task.type()))
+                .filter(a -> task.agent() == null || task.agent().equals(a.status().id()))
+                .filter(a -> a.status().labels().entrySet().containsAll(task.labels().entrySet()))
+                .min(Comparator.comparingDouble(AgentLoad::score));
+    }
+
+    public AgentLoad get(String agentId) {
+        return agents.get(agentId);
+    }
+
+    public void reserve(String agentId) {
+        agents.computeIfPresent(agentId, (id, agent) -> agent.withOneMore());
+    }
+
+    /** The agent turned out to be full (another control node filled it): offer it nothing more this pass. */
+    public void full(String agentId) {
+        agents.remove(agentId);
+    }
+}

@@ -1,0 +1,48 @@
+package routes.dispatch;
+
+import java.util.OptionalInt;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.redis.TaskQueues;
+import routes.redis.TaskQueues.Placement;
+import routes.task.TaskStore;
+
+/**
+ * Hands a task to the chosen agent: first the record (QUEUED → DISPATCHED, which only one control node can
+ * win), then the atomic move from queue to inbox (which refuses an agent without a free slot). A failed move
+ * gives the claim back, so the task waits in its queue again.
+ */
+@Component
+@ControlRole
+public class TaskPlacement {
+
+    private final TaskStore store;
+    private final TaskQueues queues;
+
+    public TaskPlacement(TaskStore store, TaskQueues queues) {
+        this.store = store;
+        this.queues = queues;
+    }
+
+    /** Returns true when the task is in the agent's inbox. */
+    public boolean place(ReadyTask task, String agentId, Fleet fleet) {
+        OptionalInt attempt = store.claim(task.id(), agentId);
+        if (attempt.isEmpty()) {
+            if (store.isSettled(task.id())) {
+                queues.drop(task.id(), task.spec().type(), task.spec().priority());
+            }
+            return false;
+        }
+        Placement placement = queues.place(task.id(), task.spec().type(), task.spec().priority(), agentId,
+                fleet.get(agentId).status().slots(), attempt.getAsInt());
+        switch (placement) {
+            case PLACED -> fleet.reserve(agentId);
+            case AGENT_FULL -> {
+                fleet.full(agentId);
+                store.unclaim(task.id(), attempt.getAsInt(), agentId + " had no free slot after all");
+            }
+            case GONE -> store.unclaim(task.id(), attempt.getAsInt(), "no longer in its queue when dispatched");
+        }
+        return placement == Placement.PLACED;
+    }
+}

@@ -1,0 +1,80 @@
+package routes.redis;
+
+import org.springframework.stereotype.Component;
+import routes.config.RedisProperties;
+
+/**
+ * Every Redis key and channel Caravan uses, in one place. Keys share the hash tag {@code {prefix}} so the
+ * Lua scripts that touch several of them stay valid on Redis Cluster.
+ */
+@Component
+public class RedisKeys {
+
+    private final String tag;
+    private final String prefix;
+
+    public RedisKeys(RedisProperties properties) {
+        this.prefix = properties.prefix();
+        this.tag = "{" + prefix + "}";
+    }
+
+    /** List of task ids waiting for an agent, per task type and priority ("urgent" or "normal"). */
+    public String queue(String type, String priority) {
+        return tag + ":queue:" + type + ":" + priority;
+    }
+
+    /** Set of task types that have had a queue. */
+    public String types() {
+        return tag + ":types";
+    }
+
+    /** String: the run specification (JSON) of a task that is queued or dispatched. */
+    public String task(String taskId) {
+        return tag + ":task:" + taskId;
+    }
+
+    /** List of "taskId:attempt" entries dispatched to an agent and not yet claimed by it. */
+    public String inbox(String agentId) {
+        return tag + ":inbox:" + agentId;
+    }
+
+    /** List of "taskId:attempt" entries an agent has claimed and not yet reported. */
+    public String inflight(String agentId) {
+        return tag + ":inflight:" + agentId;
+    }
+
+    /** Sorted set: agent id scored by its last heartbeat (epoch ms). */
+    public String agents() {
+        return tag + ":agents";
+    }
+
+    /** String: an agent's last status (JSON). */
+    public String agent(String agentId) {
+        return tag + ":agent:" + agentId;
+    }
+
+    /** List of reports (JSON) agents send to control. */
+    public String results() {
+        return tag + ":results";
+    }
+
+    /** List of reports a control node has taken and not yet stored. */
+    public String resultsIngesting(String nodeId) {
+        return tag + ":results:ingesting:" + nodeId;
+    }
+
+    /** Pub/sub channel: "there may be work to dispatch". Also named in dispatcher.yaml. */
+    public String wakeChannel() {
+        return prefix + ":wake";
+    }
+
+    /** Pub/sub channel: ids of tasks to kill. Also named in agent-runner.yaml. */
+    public String cancelChannel() {
+        return prefix + ":cancel";
+    }
+
+    /** Pattern of every key (for tests and operators cleaning up a prefix). */
+    public String everything() {
+        return tag + ":*";
+    }
+}

@@ -1,0 +1,148 @@
+package routes.redis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.task.Cancellation;
+import routes.task.Submitted;
+import routes.task.TaskSpec;
+import routes.task.TaskView;
+
+/**
+ * Control's side of the hot path: ready queues per type and priority, and the atomic move of a task from its
+ * queue into an agent's inbox.
+ */
+@Component
+@ControlRole
+public class TaskQueues {
+
+    /** Priorities in the order the dispatcher serves them. */
+    public static final List<String> PRIORITIES = List.of(TaskSpec.URGENT, TaskSpec.NORMAL);
+
+    /**
+     * Makes a task ready. KEYS[1] task spec, KEYS[2] types set, KEYS[3] queue; ARGV[1] spec JSON, ARGV[2] type,
+     * ARGV[3] task id. Returns the queue's new length.
+     */
+    private static final RedisScript<Long> ENQUEUE = RedisScript.of("""
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('SADD', KEYS[2], ARGV[2])
+            return redis.call('RPUSH', KEYS[3], ARGV[3])
+            """, Long.class);
+
+    /**
+     * Moves a task from its queue into an agent's inbox if the agent has a free slot. KEYS[1] queue, KEYS[2]
+     * inbox, KEYS[3] in-flight list; ARGV[1] task id, ARGV[2] agent slots, ARGV[3] inbox entry "id:attempt".
+     * Returns 1 placed, 0 the task is no longer in the queue, -1 the agent has no free slot.
+     */
+    private static final RedisScript<Long> PLACE = RedisScript.of("""
+            if redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3]) >= tonumber(ARGV[2]) then
+              return -1
+            end
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+              return 0
+            end
+            redis.call('RPUSH', KEYS[2], ARGV[3])
+            return 1
+            """, Long.class);
+
+    public enum Placement { PLACED, GONE, AGENT_FULL }
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JsonCodec json;
+
+    public TaskQueues(StringRedisTemplate redis, RedisKeys keys, JsonCodec json) {
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+    }
+
+    /** Puts newly created tasks in their queues; tasks found by their key are queued already. */
+    public void enqueue(List<Submitted> submitted) {
+        for (Submitted s : submitted) {
+            if (s.created()) {
+                enqueue(s.task());
+            }
+        }
+    }
+
+    public void enqueue(TaskView task) {
+        TaskSpec spec = new TaskSpec(task.type(), task.command(), task.shell(), task.env(), task.workdir(),
+                task.timeoutSeconds(), task.priority(), task.labels(), task.pinnedAgent());
+        redis.execute(ENQUEUE, List.of(keys.task(task.id()), keys.types(), keys.queue(task.type(), task.priority())),
+                json.write(spec), task.type(), task.id());
+    }
+
+    /** Task types that have queues, sorted. */
+    public Set<String> types() {
+        Set<String> types = redis.opsForSet().members(keys.types());
+        return types == null ? Set.of() : new TreeSet<>(types);
+    }
+
+    /** The first {@code count} task ids waiting in a queue. */
+    public List<String> heads(String type, String priority, int count) {
+        List<String> ids = redis.opsForList().range(keys.queue(type, priority), 0, count - 1);
+        return ids == null ? List.of() : ids;
+    }
+
+    /** The run specification of a queued or dispatched task, or null when it is gone. */
+    public TaskSpec spec(String taskId) {
+        String spec = redis.opsForValue().get(keys.task(taskId));
+        return spec == null ? null : json.read(spec, TaskSpec.class);
+    }
+
+    public Placement place(String taskId, String type, String priority, String agentId, int slots, int attempt) {
+        Long placed = redis.execute(PLACE,
+                List.of(keys.queue(type, priority), keys.inbox(agentId), keys.inflight(agentId)),
+                taskId, Integer.toString(slots), InboxEntry.format(taskId, attempt));
+        return placed == null || placed == 0 ? Placement.GONE : placed > 0 ? Placement.PLACED : Placement.AGENT_FULL;
+    }
+
+    /** Drops a task that will not be dispatched again from its queue. */
+    public void drop(String taskId, String type, String priority) {
+        redis.opsForList().remove(keys.queue(type, priority), 1, taskId);
+        redis.delete(keys.task(taskId));
+    }
+
+    /** Forgets the run specification of a task that has ended. */
+    public void forget(String taskId) {
+        redis.delete(keys.task(taskId));
+    }
+
+    /**
+     * Withdraws a cancelled task wherever it is: its queue, the agent's inbox; an agent already running it is
+     * told to kill it.
+     */
+    public void withdraw(Cancellation cancellation) {
+        TaskView task = cancellation.task();
+        redis.opsForList().remove(keys.queue(task.type(), task.priority()), 1, task.id());
+        if (task.agent() != null) {
+            redis.opsForList().remove(keys.inbox(task.agent()), 1, InboxEntry.format(task.id(), task.attempt()));
+            redis.convertAndSend(keys.cancelChannel(), task.id());
+        }
+        redis.delete(keys.task(task.id()));
+    }
+
+    /** Depth of every queue: [{"type", "urgent", "normal"}]. */
+    public List<Map<String, Object>> depths() {
+        List<Map<String, Object>> depths = new ArrayList<>();
+        for (String type : types()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("type", type);
+            for (String priority : PRIORITIES) {
+                Long size = redis.opsForList().size(keys.queue(type, priority));
+                row.put(priority, size == null ? 0 : size);
+            }
+            depths.add(row);
+        }
+        return depths;
+    }
+}

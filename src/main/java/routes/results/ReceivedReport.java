@@ -1,0 +1,5 @@
+package routes.results;
+
+/** A report taken from Redis: parsed, with its raw text to acknowledge it by. Null report: unreadable. */
+public record ReceivedReport(String raw, RunReport report) {
+}

@@ -1,0 +1,208 @@
+package routes.task;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import routes.api.ApiException;
+import routes.config.ControlRole;
+import routes.config.TaskProperties;
+
+/**
+ * Validates task submissions at the edge. Every rejection names the field and what to fix; nothing invalid
+ * gets past this class.
+ */
+@Component
+@ControlRole
+public class TaskRequests {
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
+            "timeoutSeconds", "priority", "labels", "agent", "key");
+    private static final int MAX_ARGS = 4096;
+    private static final int MAX_KEY = 128;
+
+    private final ObjectMapper json;
+    private final TaskProperties tasks;
+
+    public TaskRequests(ObjectMapper json, TaskProperties tasks) {
+        this.json = json;
+        this.tasks = tasks;
+    }
+
+    /** One task: a JSON object. */
+    public NewTask parseOne(String body) {
+        JsonNode node = read(body);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object describing one task");
+        }
+        return parse(node, "");
+    }
+
+    /** Many tasks: {"tasks": [ {...}, ... ]}. All are valid or none is taken. */
+    public List<NewTask> parseBatch(String body) {
+        JsonNode node = read(body);
+        JsonNode list = node.isObject() ? node.get("tasks") : null;
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw ApiException.badRequest("the body must be {\"tasks\": [ ... ]} with at least one task");
+        }
+        if (list.size() > tasks.maxBatch()) {
+            throw ApiException.badRequest("a batch holds at most " + tasks.maxBatch() + " tasks, got " + list.size());
+        }
+        List<NewTask> parsed = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            if (!item.isObject()) {
+                throw ApiException.badRequest("tasks[" + i + "] must be a JSON object");
+            }
+            parsed.add(parse(item, "tasks[" + i + "]."));
+        }
+        return parsed;
+    }
+
+    private JsonNode read(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("the request body is empty; send JSON");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private NewTask parse(JsonNode node, String at) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw ApiException.badRequest(at + name + " is not a task field; known fields: " + FIELDS);
+            }
+        }
+        String type = text(node, at, "type", "default");
+        requireName(at + "type", type, NAME);
+        List<String> command = command(node, at);
+        String shell = text(node, at, "shell", null);
+        if (command == null && shell == null) {
+            throw ApiException.badRequest(at + "command is required: an array of strings such as [\"echo\", \"hello\"]"
+                    + " (or give shell, a string run by /bin/sh -c)");
+        }
+        if (command != null && shell != null) {
+            throw ApiException.badRequest(at + "give either command or shell, not both");
+        }
+        if (shell != null && shell.isBlank()) {
+            throw ApiException.badRequest(at + "shell must not be empty");
+        }
+        String workdir = text(node, at, "workdir", null);
+        if (workdir != null && !workdir.startsWith("/")) {
+            throw ApiException.badRequest(at + "workdir must be an absolute path, got \"" + workdir + "\"");
+        }
+        int timeout = timeout(node, at);
+        String priority = text(node, at, "priority", TaskSpec.NORMAL);
+        if (!priority.equals(TaskSpec.URGENT) && !priority.equals(TaskSpec.NORMAL)) {
+            throw ApiException.badRequest(at + "priority must be \"urgent\" or \"normal\", got \"" + priority + "\"");
+        }
+        String agent = text(node, at, "agent", null);
+        if (agent != null) {
+            requireName(at + "agent", agent, AGENT);
+        }
+        String key = text(node, at, "key", null);
+        if (key != null && (key.isEmpty() || key.length() > MAX_KEY)) {
+            throw ApiException.badRequest(at + "key must be 1-" + MAX_KEY + " characters");
+        }
+        TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
+                stringMap(node, at, "labels"), agent);
+        return new NewTask(spec, key);
+    }
+
+    private List<String> command(JsonNode node, String at) {
+        JsonNode value = node.get("command");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            throw ApiException.badRequest(at + "command must be a non-empty array of strings, such as [\"echo\", \"hello\"]");
+        }
+        if (value.size() > MAX_ARGS) {
+            throw ApiException.badRequest(at + "command has more than " + MAX_ARGS + " arguments");
+        }
+        List<String> argv = new ArrayList<>(value.size());
+        for (JsonNode arg : value) {
+            if (!arg.isTextual()) {
+                throw ApiException.badRequest(at + "command must hold only strings; found " + arg.getNodeType().name().toLowerCase());
+            }
+            argv.add(noNul(at + "command", arg.asText()));
+        }
+        if (argv.get(0).isBlank()) {
+            throw ApiException.badRequest(at + "command[0], the program to run, must not be empty");
+        }
+        return List.copyOf(argv);
+    }
+
+    private int timeout(JsonNode node, String at) {
+        JsonNode value = node.get("timeoutSeconds");
+        if (value == null || value.isNull()) {
+            return tasks.defaultTimeoutSeconds();
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > tasks.maxTimeoutSeconds()) {
+            throw ApiException.badRequest(at + "timeoutSeconds must be a whole number from 1 to "
+                    + tasks.maxTimeoutSeconds() + ", got " + value);
+        }
+        return value.asInt();
+    }
+
+    private static String text(JsonNode node, String at, String field, String absent) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest(at + field + " must be a string, got " + value.getNodeType().name().toLowerCase());
+        }
+        return noNul(at + field, value.asText());
+    }
+
+    private static Map<String, String> stringMap(JsonNode node, String at, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw ApiException.badRequest(at + field + " must be an object of string values, such as {\"zone\": \"a\"}");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                throw ApiException.badRequest(at + field + "." + entry.getKey() + " must be a string");
+            }
+            if (entry.getKey().isEmpty() || entry.getKey().contains("=")) {
+                throw ApiException.badRequest(at + field + " has an invalid name \"" + entry.getKey() + "\"");
+            }
+            map.put(noNul(at + field, entry.getKey()), noNul(at + field, entry.getValue().asText()));
+        }
+        return Map.copyOf(map);
+    }
+
+    private static void requireName(String field, String value, Pattern pattern) {
+        if (!pattern.matcher(value).matches()) {
+            throw ApiException.badRequest(field + " must match " + pattern.pattern() + ", got \"" + value + "\"");
+        }
+    }
+
+    private static String noNul(String field, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(field + " must not contain NUL characters");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,19 @@
+package routes.task;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run and where: a validated submission. Stored as JSON in SQL (the record) and in Redis (for the
+ * dispatcher and the agent, which has no database).
+ *
+ * @param command argument vector run without a shell; null when {@code shell} is given
+ * @param shell   script run with {@code /bin/sh -c}; null when {@code command} is given
+ * @param agent   the one agent allowed to run it, or null
+ */
+public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
+                       int timeoutSeconds, String priority, Map<String, String> labels, String agent) {
+
+    public static final String URGENT = "urgent";
+    public static final String NORMAL = "normal";
+}

@@ -1,0 +1,289 @@
+package routes.task;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import routes.api.ApiException;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.config.TaskProperties;
+import routes.results.RunReport;
+
+/**
+ * The system of record for tasks. Every change of state is a conditional update (so a late or repeated
+ * message cannot move a task backwards) plus an event row in the same transaction.
+ */
+@Component
+@ControlRole
+public class TaskStore {
+
+    private static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
+            + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
+            + "started_at, finished_at";
+
+    private final JdbcClient sql;
+    private final JsonCodec json;
+    private final TaskProperties tasks;
+    private final Clock clock;
+
+    public TaskStore(JdbcClient sql, JsonCodec json, TaskProperties tasks) {
+        this.sql = sql;
+        this.json = json;
+        this.tasks = tasks;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Stores a new QUEUED task, or returns the existing one when its type and key were seen before. */
+    @Transactional
+    public Submitted submit(NewTask task) {
+        if (task.key() != null) {
+            Optional<TaskView> existing = findByKey(task.spec().type(), task.key());
+            if (existing.isPresent()) {
+                return new Submitted(existing.get(), false);
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        long now = clock.millis();
+        try {
+            sql.sql("INSERT INTO tasks (id, type, priority, state, spec, idempotency_key, attempt, created_at) "
+                            + "VALUES (?, ?, ?, 'QUEUED', ?, ?, 0, ?)")
+                    .params(id, task.spec().type(), task.spec().priority(), json.write(task.spec()), task.key(), now)
+                    .update();
+        } catch (DuplicateKeyException raced) {
+            // another request with the same key committed first
+            return new Submitted(findByKey(task.spec().type(), task.key()).orElseThrow(), false);
+        }
+        event(id, now, TaskState.QUEUED, null, 0, "submitted");
+        return new Submitted(find(id).orElseThrow(), true);
+    }
+
+    /** Stores a batch in one transaction: all of it or, on failure, none. */
+    @Transactional
+    public List<Submitted> submitAll(List<NewTask> batch) {
+        List<Submitted> submitted = new ArrayList<>(batch.size());
+        for (NewTask task : batch) {
+            submitted.add(submit(task));
+        }
+        return submitted;
+    }
+
+    public Optional<TaskView> find(String id) {
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").param(id).query(this::view).optional();
+    }
+
+    /** The task with its event log; 404 when unknown. */
+    public TaskView get(String id) {
+        TaskView task = find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        List<TaskEvent> events = sql.sql("SELECT at, state, agent, attempt, message FROM task_events "
+                        + "WHERE task_id = ? ORDER BY id")
+                .param(id)
+                .query((rs, n) -> new TaskEvent(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("state"),
+                        rs.getString("agent"), rs.getInt("attempt"), rs.getString("message")))
+                .list();
+        return task.withEvents(events);
+    }
+
+    /** Newest first, filtered by state, type and agent when given. */
+    public Map<String, Object> list(String state, String type, String agent, String limit, String offset) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (state != null && !state.isEmpty()) {
+            where.append(" AND state = ?");
+            params.add(parseState(state).name());
+        }
+        if (type != null && !type.isEmpty()) {
+            where.append(" AND type = ?");
+            params.add(type);
+        }
+        if (agent != null && !agent.isEmpty()) {
+            where.append(" AND agent = ?");
+            params.add(agent);
+        }
+        int pageSize = whole("limit", limit, 50);
+        int skip = whole("offset", offset, 0);
+        if (pageSize < 1 || pageSize > tasks.pageSizeLimit()) {
+            throw ApiException.badRequest("limit must be from 1 to " + tasks.pageSizeLimit());
+        }
+        if (skip < 0) {
+            throw ApiException.badRequest("offset must not be negative");
+        }
+        long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(pageSize);
+        pageParams.add(skip);
+        List<TaskView> page = sql.sql("SELECT " + COLUMNS + " FROM tasks" + where
+                        + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                .params(pageParams).query(this::view).list();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tasks", page);
+        body.put("total", total);
+        body.put("limit", pageSize);
+        body.put("offset", skip);
+        return body;
+    }
+
+    /**
+     * Takes a QUEUED task for an agent: DISPATCHED, next attempt. Empty when the task is not QUEUED any more
+     * (another control node took it, or it was cancelled).
+     */
+    @Transactional
+    public OptionalInt claim(String id, String agent) {
+        long now = clock.millis();
+        int updated = sql.sql("UPDATE tasks SET state = 'DISPATCHED', agent = ?, attempt = attempt + 1, "
+                        + "dispatched_at = ? WHERE id = ? AND state = 'QUEUED'")
+                .params(agent, now, id).update();
+        if (updated == 0) {
+            return OptionalInt.empty();
+        }
+        int attempt = sql.sql("SELECT attempt FROM tasks WHERE id = ?").param(id).query(Integer.class).single();
+        event(id, now, TaskState.DISPATCHED, agent, attempt, "dispatched to " + agent);
+        return OptionalInt.of(attempt);
+    }
+
+    /** Gives back a claim whose placement failed in Redis: the task is QUEUED again. */
+    @Transactional
+    public void unclaim(String id, int attempt, String reason) {
+        long now = clock.millis();
+        int updated = sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL "
+                        + "WHERE id = ? AND attempt = ? AND state = 'DISPATCHED'")
+                .params(id, attempt).update();
+        if (updated > 0) {
+            event(id, now, TaskState.QUEUED, null, attempt, reason);
+        }
+    }
+
+    /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */
+    public boolean isSettled(String id) {
+        return find(id).map(t -> TaskState.valueOf(t.state()).isTerminal()).orElse(true);
+    }
+
+    /**
+     * Applies an agent's report if it belongs to the current attempt and moves the task forward; otherwise
+     * records that it was ignored. Returns whether it was applied.
+     */
+    @Transactional
+    public boolean record(RunReport report) {
+        int updated;
+        if (report.isFinished()) {
+            TaskState outcome = TaskState.valueOf(report.outcome());
+            updated = sql.sql("UPDATE tasks SET state = ?, exit_code = ?, stdout = ?, stderr = ?, "
+                            + "stdout_truncated = ?, stderr_truncated = ?, message = ?, finished_at = ?, "
+                            + "started_at = COALESCE(started_at, ?) "
+                            + "WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
+                    .params(outcome.name(), report.exitCode(), report.stdout(), report.stderr(),
+                            report.stdoutTruncated(), report.stderrTruncated(), report.message(), report.at(),
+                            report.at(), report.taskId(), report.attempt())
+                    .update();
+            if (updated > 0) {
+                event(report.taskId(), report.at(), outcome, report.agent(), report.attempt(), finishedMessage(report));
+            }
+        } else {
+            updated = sql.sql("UPDATE tasks SET state = 'RUNNING', started_at = ? "
+                            + "WHERE id = ? AND attempt = ? AND state = 'DISPATCHED'")
+                    .params(report.at(), report.taskId(), report.attempt()).update();
+            if (updated > 0) {
+                event(report.taskId(), report.at(), TaskState.RUNNING, report.agent(), report.attempt(),
+                        "started on " + report.agent());
+            }
+        }
+        if (updated == 0) {
+            recordIgnored(report);
+        }
+        return updated > 0;
+    }
+
+    /** Cancels a task that has not finished. 404 when unknown, 409 when already finished. */
+    @Transactional
+    public Cancellation cancel(String id) {
+        TaskView task = find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        TaskState previous = TaskState.valueOf(task.state());
+        if (previous.isTerminal()) {
+            throw ApiException.conflict("task " + id + " already ended as " + previous + "; nothing to cancel");
+        }
+        long now = clock.millis();
+        int updated = sql.sql("UPDATE tasks SET state = 'CANCELLED', finished_at = ?, message = 'cancelled' "
+                        + "WHERE id = ? AND state = ?")
+                .params(now, id, previous.name()).update();
+        if (updated == 0) {
+            // it moved on between the read and the update: judge again from the new state
+            return cancel(id);
+        }
+        event(id, now, TaskState.CANCELLED, task.agent(), task.attempt(), "cancelled by request while " + previous);
+        return new Cancellation(find(id).orElseThrow(), previous);
+    }
+
+    private void recordIgnored(RunReport report) {
+        find(report.taskId()).ifPresent(current -> event(report.taskId(), clock.millis(),
+                TaskState.valueOf(current.state()), report.agent(), report.attempt(),
+                "ignored '" + report.kind() + "' report of attempt " + report.attempt() + " from " + report.agent()
+                        + ": the task is " + current.state() + " in attempt " + current.attempt()));
+    }
+
+    private static String finishedMessage(RunReport report) {
+        String base = report.outcome().toLowerCase() + " on " + report.agent()
+                + (report.exitCode() == null ? "" : " with exit code " + report.exitCode());
+        return report.message() == null ? base : base + ": " + report.message();
+    }
+
+    private Optional<TaskView> findByKey(String type, String key) {
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE type = ? AND idempotency_key = ?")
+                .params(type, key).query(this::view).optional();
+    }
+
+    private void event(String taskId, long at, TaskState state, String agent, int attempt, String message) {
+        sql.sql("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(taskId, at, state.name(), agent, attempt, truncate(message, 1000)).update();
+    }
+
+    private static int whole(String name, String value, int absent) {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, got \"" + value + "\"");
+        }
+    }
+
+    private static TaskState parseState(String state) {
+        try {
+            return TaskState.valueOf(state.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state must be one of " + List.of(TaskState.values()) + ", got \"" + state + "\"");
+        }
+    }
+
+    private TaskView view(ResultSet rs, int row) throws SQLException {
+        TaskSpec spec = json.read(rs.getString("spec"), TaskSpec.class);
+        return new TaskView(rs.getString("id"), rs.getString("type"), rs.getString("priority"),
+                rs.getString("state"), rs.getString("idempotency_key"), rs.getString("agent"),
+                rs.getInt("attempt"), spec.command(), spec.shell(), spec.env(), spec.workdir(),
+                spec.timeoutSeconds(), spec.labels(), spec.agent(),
+                (Integer) rs.getObject("exit_code", Integer.class), rs.getString("stdout"), rs.getString("stderr"),
+                rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
+                instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), null);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

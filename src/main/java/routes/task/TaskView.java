@@ -1,0 +1,22 @@
+package routes.task;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A task as the API shows it. {@code events} is present on the single-task view only. */
+public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
+                       List<String> command, String shell, Map<String, String> env, String workdir,
+                       int timeoutSeconds, Map<String, String> labels, String pinnedAgent,
+                       Integer exitCode, String stdout, String stderr, boolean stdoutTruncated,
+                       boolean stderrTruncated, String message, Instant createdAt, Instant dispatchedAt,
+                       Instant startedAt, Instant finishedAt,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
+
+    public TaskView withEvents(List<TaskEvent> events) {
+        return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
+                timeoutSeconds, labels, pinnedAgent, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
+                message, createdAt, dispatchedAt, startedAt, finishedAt, events);
+    }
+}
