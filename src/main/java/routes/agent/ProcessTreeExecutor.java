@@ -2,6 +2,8 @@ package routes.agent;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,14 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
     public TaskExecResult execute(ExecCommand execCommand) {
         TaskExecCommand command = (TaskExecCommand) execCommand;
         String taskId = command.run().taskId();
+        String program = findProgram(command.getExecutable(), command.environment().get("PATH"));
+        if (program == null) {
+            return TaskExecResult.notStarted(command, "cannot start " + command.getExecutable()
+                    + ": no such executable file" + (command.getExecutable().contains("/") ? ""
+                    : " on the PATH " + command.environment().get("PATH")));
+        }
         List<String> argv = new ArrayList<>();
-        argv.add(command.getExecutable());
+        argv.add(program);
         argv.addAll(command.getArgs());
         ProcessBuilder builder = new ProcessBuilder(killer.leaderOf(argv))
                 .directory(new File(command.getWorkingDir()))
@@ -88,6 +96,20 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         };
         return new TaskExecResult(command, process.exitValue(), ending, drain(stdout, process, taskId),
                 drain(stderr, process, taskId), problem);
+    }
+
+    /** The program's path as execvp would find it (we start it through setsid, which would only exit 127). */
+    private static String findProgram(String executable, String path) {
+        if (executable.contains("/")) {
+            return Files.isExecutable(Path.of(executable)) ? executable : null;
+        }
+        for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, executable);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
     }
 
     /** Output of a process that ended; a descendant that escaped the kill may still hold the pipe open. */

@@ -20,8 +20,14 @@ public class ApiErrors {
         return body;
     }
 
-    public Map<String, Object> of(ApiException e) {
-        return body(e.getStatus(), e.getMessage());
+    /** The body for a refusal, found in the cause chain (Camel wraps what a bean expression throws). */
+    public Map<String, Object> of(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException refused) {
+                return body(refused.getStatus(), refused.getMessage());
+            }
+        }
+        return internal();
     }
 
     public Map<String, Object> internal() {

@@ -1,0 +1,75 @@
+package routes.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A real HTTP client for a node's API, with the admin token. */
+public class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+
+    public Api(int port, String token) {
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    public record Response(int status, JsonNode body) {
+        public String text(String field) {
+            return body.path(field).asText(null);
+        }
+    }
+
+    public Response post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), token);
+    }
+
+    public Response get(String path) {
+        return send(request(path).GET(), token);
+    }
+
+    /** Sends as given, with no token unless {@code token} is set. */
+    public Response send(HttpRequest.Builder request, String token) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return new Response(response.statusCode(), body == null || body.isEmpty() ? JSON.nullNode() : JSON.readTree(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    /** A submitted task's id; fails the test unless the submission was accepted. */
+    public String submit(String json) {
+        Response response = post("/api/tasks", json);
+        if (response.status() != 201 && response.status() != 200) {
+            throw new AssertionError("submission refused: " + response.status() + " " + response.body());
+        }
+        return response.text("id");
+    }
+
+    public JsonNode task(String id) {
+        return get("/api/tasks/" + id).body();
+    }
+}

@@ -1,0 +1,90 @@
+package routes.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import routes.CaravanApplication;
+
+/**
+ * Real Caravan nodes in this JVM, each its own Spring and Camel context with its own HTTP port, sharing the
+ * test's stores: one control node and any number of agents, started and stopped by the test.
+ */
+public class Cluster implements AutoCloseable {
+
+    public static final String TOKEN = "test-admin-token-" + UUID.randomUUID();
+
+    private final TestStores stores = new TestStores();
+    private final Path dataDir;
+    private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+    private Api api;
+
+    public Cluster(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public TestStores stores() {
+        return stores;
+    }
+
+    /** Starts the control node; its API is {@link #api()}. */
+    public Cluster control(String... extraArgs) {
+        ConfigurableApplicationContext control = start("control", "control-" + nodes.size(), extraArgs);
+        api = new Api(port(control), TOKEN);
+        return this;
+    }
+
+    /** Starts an agent with the given id, slots, types (comma-separated) and labels. */
+    public ConfigurableApplicationContext agent(String id, int slots, String types, Map<String, String> labels,
+                                                String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--caravan.agent.id=" + id, "--caravan.agent.slots=" + slots,
+                "--caravan.agent.types=" + types));
+        labels.forEach((k, v) -> args.add("--caravan.agent.labels." + k + "=" + v));
+        args.addAll(List.of(extraArgs));
+        return start("agent", id, args.toArray(String[]::new));
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    public void stop(ConfigurableApplicationContext node) {
+        node.close();
+        nodes.remove(node);
+    }
+
+    private ConfigurableApplicationContext start(String role, String name, String... extraArgs) {
+        List<String> args = new ArrayList<>(stores.args());
+        args.addAll(List.of(
+                "--caravan.role=" + role,
+                "--server.port=0",
+                "--caravan.data-dir=" + dataDir.resolve(name),
+                "--caravan.security.admin-token=" + TOKEN,
+                "--caravan.control.node-id=" + name,
+                "--camel.main.name=" + name,
+                "--spring.quartz.scheduler-name=" + name,
+                "--caravan.dispatcher.tick-millis=200"));
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext node = new SpringApplicationBuilder(CaravanApplication.class)
+                .run(args.toArray(String[]::new));
+        nodes.add(node);
+        return node;
+    }
+
+    private static int port(ConfigurableApplicationContext node) {
+        return ((WebServerApplicationContext) node).getWebServer().getPort();
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+        nodes.clear();
+        stores.close();
+    }
+}
