@@ -33,6 +33,7 @@ class DispatchTest {
     private Path dir;
     private Cluster cluster;
     private Api api;
+    private ConfigurableApplicationContext agentA2;
 
     @BeforeAll
     void startCluster(@TempDir Path dir) {
@@ -40,7 +41,7 @@ class DispatchTest {
         cluster = new Cluster(dir.resolve("nodes")).control();
         api = cluster.api();
         cluster.agent("a1", 2, "default,slots", Map.of("zone", "a"), "--caravan.agent.output-cap=1KB");
-        cluster.agent("a2", 2, "default", Map.of("zone", "b"));
+        agentA2 = cluster.agent("a2", 2, "default", Map.of("zone", "b"));
         await().atMost(WAIT).until(() -> api.get("/api/agents").body().size() == 2);
     }
 
@@ -260,6 +261,13 @@ class DispatchTest {
         assertThat(a1.path("status").path("labels").path("zone").asText()).isEqualTo("a");
         assertThat(a1.path("status").path("cores").asInt()).isPositive();
         assertThat(a1.path("status").path("memory").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void anAgentHoldsNoDatabaseCredentialsNorAnApi() {
+        assertThat(agentA2.getBeanNamesForType(javax.sql.DataSource.class)).isEmpty();
+        assertThat(agentA2.getEnvironment().getProperty("spring.datasource.url")).isNull();
+        assertThat(agentA2.getBeanNamesForType(routes.api.ApiGuard.class)).isEmpty();
     }
 
     private JsonNode finished(String id) {

@@ -6,11 +6,12 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.DispatcherProperties;
 import routes.redis.TaskQueues;
-import routes.task.TaskSpec;
 
 /**
- * The tasks one dispatch pass looks at: the head of each queue whose type some live agent with a free slot
- * serves, urgent before normal within a type.
+ * The tasks one dispatch pass looks at: from the head of each queue whose type some live agent with a free
+ * slot serves, urgent before normal within a type, those some free agent could take, no more than the fleet's
+ * free slots. A task no agent can take now (its labels or pinned agent) is skipped, so it cannot hold up the
+ * tasks behind it.
  */
 @Component
 @ControlRole
@@ -29,15 +30,18 @@ public class ReadyTasks {
         if (fleet.freeSlots() == 0) {
             return ready;
         }
+        int wanted = fleet.freeSlots();
         for (String type : queues.types()) {
             if (!fleet.serves(type)) {
                 continue;
             }
             for (String priority : TaskQueues.PRIORITIES) {
-                for (String id : queues.heads(type, priority, dispatcher.window())) {
-                    TaskSpec spec = queues.spec(id);
-                    if (spec != null) {
-                        ready.add(new ReadyTask(id, spec));
+                for (ReadyTask task : queues.heads(type, priority, dispatcher.window())) {
+                    if (fleet.best(task.spec()).isPresent()) {
+                        ready.add(task);
+                        if (ready.size() == wanted) {
+                            return ready;
+                        }
                     }
                 }
             }

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.springframework.data.redis.connection.StringRedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.stereotype.Component;
@@ -44,23 +46,31 @@ public class AgentRegistry {
         return load(redis.opsForZSet().rangeByScoreWithScores(keys.agents(), since, Double.MAX_VALUE));
     }
 
+    /** Status and held work of each agent, read in one round trip. */
     private List<AgentLoad> load(Set<TypedTuple<String>> agents) {
         List<AgentLoad> loads = new ArrayList<>();
-        if (agents == null) {
+        if (agents == null || agents.isEmpty()) {
             return loads;
         }
+        List<TypedTuple<String>> listed = new ArrayList<>(agents);
+        List<Object> replies = redis.executePipelined((RedisCallback<Object>) connection -> {
+            StringRedisConnection c = (StringRedisConnection) connection;
+            for (TypedTuple<String> agent : listed) {
+                c.get(keys.agent(agent.getValue()));
+                c.lLen(keys.inbox(agent.getValue()));
+                c.lLen(keys.inflight(agent.getValue()));
+            }
+            return null;
+        });
         long liveSince = clock.millis() - dispatcher.agentTimeout().toMillis();
-        for (TypedTuple<String> agent : agents) {
-            String id = agent.getValue();
-            String status = redis.opsForValue().get(keys.agent(id));
+        for (int i = 0; i < listed.size(); i++) {
+            String status = (String) replies.get(3 * i);
             if (status == null) {
                 continue;
             }
-            Long inbox = redis.opsForList().size(keys.inbox(id));
-            Long inflight = redis.opsForList().size(keys.inflight(id));
-            int held = (int) ((inbox == null ? 0 : inbox) + (inflight == null ? 0 : inflight));
-            boolean alive = agent.getScore() != null && agent.getScore() >= liveSince;
-            loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, alive));
+            int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
+            Double seen = listed.get(i).getScore();
+            loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, seen != null && seen >= liveSince));
         }
         return loads;
     }

@@ -11,6 +11,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.dispatch.ReadyTask;
 import routes.task.Cancellation;
 import routes.task.Submitted;
 import routes.task.TaskSpec;
@@ -87,16 +88,21 @@ public class TaskQueues {
         return types == null ? Set.of() : new TreeSet<>(types);
     }
 
-    /** The first {@code count} task ids waiting in a queue. */
-    public List<String> heads(String type, String priority, int count) {
+    /** The first {@code count} tasks waiting in a queue, with their run specifications. */
+    public List<ReadyTask> heads(String type, String priority, int count) {
         List<String> ids = redis.opsForList().range(keys.queue(type, priority), 0, count - 1);
-        return ids == null ? List.of() : ids;
-    }
-
-    /** The run specification of a queued or dispatched task, or null when it is gone. */
-    public TaskSpec spec(String taskId) {
-        String spec = redis.opsForValue().get(keys.task(taskId));
-        return spec == null ? null : json.read(spec, TaskSpec.class);
+        if (ids == null || ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> specs = redis.opsForValue().multiGet(ids.stream().map(keys::task).toList());
+        List<ReadyTask> heads = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            String spec = specs == null ? null : specs.get(i);
+            if (spec != null) {
+                heads.add(new ReadyTask(ids.get(i), json.read(spec, TaskSpec.class)));
+            }
+        }
+        return heads;
     }
 
     public Placement place(String taskId, String type, String priority, String agentId, int slots, int attempt) {
@@ -112,9 +118,11 @@ public class TaskQueues {
         redis.delete(keys.task(taskId));
     }
 
-    /** Forgets the run specification of a task that has ended. */
-    public void forget(String taskId) {
-        redis.delete(keys.task(taskId));
+    /** Forgets the run specifications of tasks that have ended. */
+    public void forget(List<String> taskIds) {
+        if (!taskIds.isEmpty()) {
+            redis.delete(taskIds.stream().map(keys::task).toList());
+        }
     }
 
     /**

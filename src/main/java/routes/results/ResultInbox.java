@@ -1,11 +1,13 @@
 package routes.results;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
@@ -61,8 +63,15 @@ public class ResultInbox {
         return taken;
     }
 
-    public void acknowledge(ReceivedReport received) {
-        redis.opsForList().remove(ingesting, 1, received.raw());
+    /** Removes stored reports from this node's ingesting list, in one round trip. */
+    public void acknowledge(List<ReceivedReport> stored) {
+        redis.executePipelined((RedisCallback<Object>) connection -> {
+            byte[] list = ingesting.getBytes(StandardCharsets.UTF_8);
+            for (ReceivedReport received : stored) {
+                connection.listCommands().lRem(list, 1, received.raw().getBytes(StandardCharsets.UTF_8));
+            }
+            return null;
+        });
     }
 
     private ReceivedReport parse(String raw) {

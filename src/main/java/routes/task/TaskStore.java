@@ -19,6 +19,7 @@ import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.config.TaskProperties;
+import routes.results.ReceivedReport;
 import routes.results.RunReport;
 
 /**
@@ -87,7 +88,7 @@ public class TaskStore {
     public TaskView get(String id) {
         TaskView task = find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
         List<TaskEvent> events = sql.sql("SELECT at, state, agent, attempt, message FROM task_events "
-                        + "WHERE task_id = ? ORDER BY id")
+                        + "WHERE task_id = ? ORDER BY at, id")
                 .param(id)
                 .query((rs, n) -> new TaskEvent(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("state"),
                         rs.getString("agent"), rs.getInt("attempt"), rs.getString("message")))
@@ -170,6 +171,22 @@ public class TaskStore {
     }
 
     /**
+     * Stores a batch of agents' reports in one transaction (unreadable ones, null, are skipped). Returns the
+     * ids of the tasks whose run ended with this batch.
+     */
+    @Transactional
+    public List<String> recordAll(List<ReceivedReport> batch) {
+        List<String> ended = new ArrayList<>();
+        for (ReceivedReport received : batch) {
+            RunReport report = received.report();
+            if (report != null && record(report) && report.isFinished()) {
+                ended.add(report.taskId());
+            }
+        }
+        return ended;
+    }
+
+    /**
      * Applies an agent's report if it belongs to the current attempt and moves the task forward; otherwise
      * records that it was ignored. Returns whether it was applied.
      */
@@ -198,7 +215,7 @@ public class TaskStore {
                         "started on " + report.agent());
             }
         }
-        if (updated == 0) {
+        if (updated == 0 && !recordLateStart(report)) {
             recordIgnored(report);
         }
         return updated > 0;
@@ -222,6 +239,24 @@ public class TaskStore {
         }
         event(id, now, TaskState.CANCELLED, task.agent(), task.attempt(), "cancelled by request while " + previous);
         return new Cancellation(find(id).orElseThrow(), previous);
+    }
+
+    /**
+     * With several control nodes, a "started" report can be stored after the outcome of the same attempt.
+     * It is no stale report: the start happened, so it is recorded with its own time.
+     */
+    private boolean recordLateStart(RunReport report) {
+        if (report.isFinished()) {
+            return false;
+        }
+        int updated = sql.sql("UPDATE tasks SET started_at = ? WHERE id = ? AND attempt = ? "
+                        + "AND state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED')")
+                .params(report.at(), report.taskId(), report.attempt()).update();
+        if (updated > 0) {
+            event(report.taskId(), report.at(), TaskState.RUNNING, report.agent(), report.attempt(),
+                    "started on " + report.agent());
+        }
+        return updated > 0;
     }
 
     private void recordIgnored(RunReport report) {

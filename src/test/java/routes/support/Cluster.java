@@ -21,7 +21,7 @@ public class Cluster implements AutoCloseable {
     private final TestStores stores = new TestStores();
     private final Path dataDir;
     private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
-    private Api api;
+    private final List<Api> apis = new ArrayList<>();
 
     public Cluster(Path dataDir) {
         this.dataDir = dataDir;
@@ -31,10 +31,13 @@ public class Cluster implements AutoCloseable {
         return stores;
     }
 
-    /** Starts the control node; its API is {@link #api()}. */
+    /** Starts a control node; the first one's API is {@link #api()}. */
     public Cluster control(String... extraArgs) {
-        ConfigurableApplicationContext control = start("control", "control-" + nodes.size(), extraArgs);
-        api = new Api(port(control), TOKEN);
+        List<String> args = new ArrayList<>(stores.databaseArgs());
+        args.add("--caravan.security.admin-token=" + TOKEN);
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext control = start("control", "control-" + nodes.size(), args.toArray(String[]::new));
+        apis.add(new Api(port(control), TOKEN));
         return this;
     }
 
@@ -48,8 +51,14 @@ public class Cluster implements AutoCloseable {
         return start("agent", id, args.toArray(String[]::new));
     }
 
+    /** The API of the first control node. */
     public Api api() {
-        return api;
+        return apis.get(0);
+    }
+
+    /** The API of the n-th control node started (from 0). */
+    public Api api(int n) {
+        return apis.get(n);
     }
 
     public void stop(ConfigurableApplicationContext node) {
@@ -58,15 +67,15 @@ public class Cluster implements AutoCloseable {
     }
 
     private ConfigurableApplicationContext start(String role, String name, String... extraArgs) {
-        List<String> args = new ArrayList<>(stores.args());
+        List<String> args = new ArrayList<>(stores.redisArgs());
         args.addAll(List.of(
                 "--caravan.role=" + role,
                 "--server.port=0",
                 "--caravan.data-dir=" + dataDir.resolve(name),
-                "--caravan.security.admin-token=" + TOKEN,
                 "--caravan.control.node-id=" + name,
                 "--camel.main.name=" + name,
                 "--spring.quartz.scheduler-name=" + name,
+                "--spring.jmx.unique-names=true",
                 "--caravan.dispatcher.tick-millis=200"));
         args.addAll(List.of(extraArgs));
         ConfigurableApplicationContext node = new SpringApplicationBuilder(CaravanApplication.class)

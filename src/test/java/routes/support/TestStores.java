@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -50,16 +49,16 @@ public final class TestStores implements AutoCloseable {
         return "external".equals(System.getProperty("caravan.test.stores", "embedded"));
     }
 
-    /** Command-line arguments that point a node at these stores. */
-    public List<String> args() {
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.data.redis.host=" + redisHost,
-                "--spring.data.redis.port=" + redisPort,
-                "--caravan.redis.prefix=" + prefix,
-                "--spring.datasource.url=" + jdbcUrl,
-                "--spring.datasource.username=" + jdbcUser,
-                "--spring.datasource.password="));
-        return args;
+    /** Command-line arguments that point a node at this Redis. */
+    public List<String> redisArgs() {
+        return List.of("--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort,
+                "--caravan.redis.prefix=" + prefix);
+    }
+
+    /** Command-line arguments that point a control node at this database. */
+    public List<String> databaseArgs() {
+        return List.of("--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + jdbcUser,
+                "--spring.datasource.password=");
     }
 
     public StringRedisTemplate redis() {

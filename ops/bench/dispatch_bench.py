@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Dispatch benchmark: pushes `true` tasks through Caravan's HTTP API and prints one line per figure.
+
+Starts Caravan itself in one of two setups and measures, in the same run:
+  - the raw process-spawn rate of this machine for the same command (SpawnRate.java, same concurrency),
+  - submit rate (HTTP submissions per second, several client threads),
+  - end-to-end tasks/s (first submit to last finished, for a backlog of N tasks) and its ratio to the raw rate,
+  - latency submit->finished p50/p95/p99 at a steady, idle rate (default 100 tasks/s, no backlog).
+
+Usage: ops/bench/dispatch_bench.py [--setup embedded|external] [--tasks N] [--rate R] [--seconds S]
+  embedded: the standalone role, embedded Redis + H2 (the quick start)
+  external: a control and an agent process against MariaDB (127.0.0.1:3306) and Redis (127.0.0.1:6379)
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JAR = os.path.join(ROOT, "target", "caravan.jar")
+TOKEN = "bench-token-" + os.urandom(8).hex()
+
+
+def parse_time(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+class Api:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+
+    def submit(self):
+        return self.call("POST", "/api/tasks", {"command": ["true"]})["id"]
+
+    def task(self, task_id):
+        return self.call("GET", "/api/tasks/" + task_id)
+
+
+def wait_ready(api, process, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            sys.exit("caravan exited during start; see its log")
+        try:
+            if api.call("GET", "/api/agents"):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.5)
+    sys.exit("caravan did not become ready")
+
+
+def start(setup, workdir, slots):
+    common = ["-Xmx1g", "-jar", JAR, f"--caravan.data-dir={workdir}", f"--caravan.agent.slots={slots}",
+              "--logging.level.root=WARN"]
+    logs = open(os.path.join(workdir, "caravan.log"), "w")
+    if setup == "embedded":
+        port = 18080
+        procs = [subprocess.Popen(["java"] + common + [f"--server.port={port}",
+                                                      f"--caravan.security.admin-token={TOKEN}"],
+                                  stdout=logs, stderr=subprocess.STDOUT)]
+        return port, procs
+    database = "caravan_bench"
+    subprocess.run(["mariadb", "-uroot", "-e", f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database}"],
+                   check=True)
+    prefix = "bench-" + os.urandom(4).hex()
+    redis = ["--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=6379", f"--caravan.redis.prefix={prefix}"]
+    port = 18080
+    control = subprocess.Popen(["java"] + common + redis + [
+        "--caravan.role=control", f"--server.port={port}", f"--caravan.security.admin-token={TOKEN}",
+        f"--spring.datasource.url=jdbc:mysql://127.0.0.1:3306/{database}?rewriteBatchedStatements=true",
+        "--spring.datasource.username=root", "--spring.datasource.password="],
+        stdout=logs, stderr=subprocess.STDOUT)
+    agent = subprocess.Popen(["java"] + common + redis + ["--caravan.role=agent", "--server.port=18081"],
+                             stdout=logs, stderr=subprocess.STDOUT)
+    return port, [control, agent]
+
+
+def wait_all(api, ids, seconds=600):
+    """Waits until every task has ended; returns their final views."""
+    done = {}
+    deadline = time.time() + seconds
+    pending = list(ids)
+    while pending and time.time() < deadline:
+        still = []
+        for task_id in pending:
+            task = api.task(task_id)
+            if task["state"] in ("QUEUED", "DISPATCHED", "RUNNING"):
+                still.append(task_id)
+            else:
+                done[task_id] = task
+        pending = still
+        if pending:
+            time.sleep(0.2)
+    if pending:
+        sys.exit(f"{len(pending)} tasks did not finish")
+    return done
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--setup", choices=["embedded", "external"], default="embedded")
+    parser.add_argument("--tasks", type=int, default=2000, help="backlog size for the throughput figure")
+    parser.add_argument("--rate", type=int, default=100, help="steady rate for the latency figure (tasks/s)")
+    parser.add_argument("--seconds", type=int, default=10, help="how long the steady rate lasts")
+    parser.add_argument("--slots", type=int, default=4, help="the agent's slots, and the spawn test's threads")
+    parser.add_argument("--clients", type=int, default=4, help="submitting threads for the backlog")
+    args = parser.parse_args()
+    if not os.path.exists(JAR):
+        subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "package", "-DskipTests"], cwd=ROOT, check=True)
+
+    spawn = float(subprocess.run(["java", os.path.join(ROOT, "ops", "bench", "SpawnRate.java"), str(args.tasks),
+                                  str(args.slots), "true"], capture_output=True, text=True, check=True).stdout)
+
+    workdir = tempfile.mkdtemp(prefix="caravan-bench-")
+    port, procs = start(args.setup, workdir, args.slots)
+    api = Api(port)
+    try:
+        wait_ready(api, procs[0])
+        # warm-up
+        wait_all(api, [api.submit() for _ in range(200)])
+
+        # backlog: submit rate and end-to-end throughput
+        ids, lock = [], threading.Lock()
+        per_client = args.tasks // args.clients
+
+        def client():
+            mine = [api.submit() for _ in range(per_client)]
+            with lock:
+                ids.extend(mine)
+
+        began = time.time()
+        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        submitted = time.time()
+        done = wait_all(api, ids)
+        created = min(parse_time(t["createdAt"]) for t in done.values())
+        finished = max(parse_time(t["finishedAt"]) for t in done.values())
+        failed = sum(1 for t in done.values() if t["state"] != "SUCCEEDED")
+        throughput = len(ids) / (finished - created)
+
+        # steady rate, idle system: submit -> finished latency
+        steady = []
+        interval = 1.0 / args.rate
+        next_at = time.time()
+        for _ in range(args.rate * args.seconds):
+            steady.append(api.submit())
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.time()))
+        views = wait_all(api, steady)
+        latencies = [(parse_time(t["finishedAt"]) - parse_time(t["createdAt"])) * 1000 for t in views.values()]
+
+        print(f"setup: {args.setup}, agent slots: {args.slots}, tasks: {len(ids)}")
+        print(f"raw spawn rate (true, {args.slots} threads): {spawn:.0f} /s")
+        print(f"submit rate ({args.clients} clients): {len(ids) / (submitted - began):.0f} /s")
+        print(f"end-to-end: {throughput:.0f} tasks/s ({failed} not succeeded)")
+        print(f"end-to-end / raw spawn: {100 * throughput / spawn:.0f} %")
+        print(f"latency submit->finished at {args.rate}/s: p50 {percentile(latencies, 50):.1f} ms, "
+              f"p95 {percentile(latencies, 95):.1f} ms, p99 {percentile(latencies, 99):.1f} ms")
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=60)
+        if args.setup == "external":
+            subprocess.run(["mariadb", "-uroot", "-e", "DROP DATABASE IF EXISTS caravan_bench"], check=False)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
