@@ -101,6 +101,11 @@ class ApiEdgeTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"command\": [\"true\"]}")), null);
         assertThat(submit.status()).isEqualTo(401);
         assertThat(api.send(api.request("/actuator/health").GET(), null).status()).isEqualTo(200);
+        // the open health path is no way around the guard
+        for (String sneaky : new String[] {"/actuator/health/../prometheus", "/actuator/health/%2e%2e/prometheus",
+                "/actuator/health;x/../prometheus", "/actuator/healthz/../../api/tasks", "/API/tasks", "//api/tasks"}) {
+            assertThat(api.send(api.request(sneaky).GET(), null).status()).as(sneaky).isIn(400, 401, 404);
+        }
     }
 
     @Test

@@ -40,8 +40,10 @@ public class ApiGuard extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.startsWith("/api") || path.startsWith("/actuator")) || path.startsWith("/actuator/health");
+        // the decoded, normalized path the request is mapped by, not the raw URI: "/actuator/health/../x" is "/actuator/x"
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return !(path.startsWith("/api") || path.startsWith("/actuator"))
+                || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package routes.redis;
 
+import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -23,6 +24,12 @@ public class RedisConfig {
     public RedisMessageListenerContainer caravanListeners(RedisConnectionFactory connectionFactory) {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connectionFactory);
+        // the default executor starts a thread per message; wake-ups and cancels are tiny and frequent
+        container.setTaskExecutor(Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "caravan-redis-messages");
+            thread.setDaemon(true);
+            return thread;
+        }));
         return container;
     }
 
