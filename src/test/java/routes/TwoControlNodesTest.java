@@ -31,7 +31,13 @@ class TwoControlNodesTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> api.task(id).path("state").asText().equals("SUCCEEDED"));
                 JsonNode events = api.task(id).path("events");
                 List<String> states = events.findValues("state").stream().map(JsonNode::asText).toList();
-                assertThat(states).as(id).containsExactly("QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+                // a claim may be given back when the other node filled the agent first (DISPATCHED, QUEUED again),
+                // but the task reaches one inbox, runs once and ends once
+                assertThat(states.stream().filter(s -> s.equals("RUNNING") || s.equals("SUCCEEDED")))
+                        .as(id).containsExactly("RUNNING", "SUCCEEDED");
+                long dispatched = states.stream().filter("DISPATCHED"::equals).count();
+                long givenBack = states.stream().filter("QUEUED"::equals).count() - 1;
+                assertThat(dispatched - givenBack).as(id).isEqualTo(1);
             }
         }
     }

@@ -5,11 +5,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -171,54 +174,82 @@ public class TaskStore {
     }
 
     /**
-     * Stores a batch of agents' reports in one transaction (unreadable ones, null, are skipped). Returns the
-     * ids of the tasks whose run ended with this batch.
+     * Stores a batch of agents' reports in one transaction (unreadable ones, null, are skipped). A start and
+     * the outcome of the same attempt in one batch are stored with one update. Returns the ids of the tasks
+     * whose run ended with this batch.
      */
     @Transactional
     public List<String> recordAll(List<ReceivedReport> batch) {
+        Set<String> outcomes = new HashSet<>();
+        for (ReceivedReport received : batch) {
+            if (received.report() != null && received.report().isFinished()) {
+                outcomes.add(attemptKey(received.report()));
+            }
+        }
+        Map<String, RunReport> starts = new HashMap<>();
         List<String> ended = new ArrayList<>();
         for (ReceivedReport received : batch) {
             RunReport report = received.report();
-            if (report != null && record(report) && report.isFinished()) {
+            if (report == null) {
+                continue;
+            }
+            if (!report.isFinished() && outcomes.contains(attemptKey(report))) {
+                starts.put(attemptKey(report), report);
+            } else if (record(report, starts.remove(attemptKey(report))) && report.isFinished()) {
                 ended.add(report.taskId());
             }
         }
+        // a start whose outcome came first in the batch (from another control node's order) is stored alone
+        starts.values().forEach(start -> record(start, null));
         return ended;
     }
 
     /**
      * Applies an agent's report if it belongs to the current attempt and moves the task forward; otherwise
-     * records that it was ignored. Returns whether it was applied.
+     * records that it was ignored. {@code start} is the same attempt's start report when it came along.
+     * Returns whether it was applied.
      */
-    @Transactional
-    public boolean record(RunReport report) {
+    private boolean record(RunReport report, RunReport start) {
         int updated;
         if (report.isFinished()) {
             TaskState outcome = TaskState.valueOf(report.outcome());
+            long startedAt = start != null ? start.at() : report.at();
             updated = sql.sql("UPDATE tasks SET state = ?, exit_code = ?, stdout = ?, stderr = ?, "
                             + "stdout_truncated = ?, stderr_truncated = ?, message = ?, finished_at = ?, "
                             + "started_at = COALESCE(started_at, ?) "
                             + "WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
                     .params(outcome.name(), report.exitCode(), report.stdout(), report.stderr(),
                             report.stdoutTruncated(), report.stderrTruncated(), report.message(), report.at(),
-                            report.at(), report.taskId(), report.attempt())
+                            startedAt, report.taskId(), report.attempt())
                     .update();
             if (updated > 0) {
+                if (start != null) {
+                    startedEvent(start);
+                }
                 event(report.taskId(), report.at(), outcome, report.agent(), report.attempt(), finishedMessage(report));
+            } else if (start != null) {
+                recordIgnored(start);
             }
         } else {
             updated = sql.sql("UPDATE tasks SET state = 'RUNNING', started_at = ? "
                             + "WHERE id = ? AND attempt = ? AND state = 'DISPATCHED'")
                     .params(report.at(), report.taskId(), report.attempt()).update();
             if (updated > 0) {
-                event(report.taskId(), report.at(), TaskState.RUNNING, report.agent(), report.attempt(),
-                        "started on " + report.agent());
+                startedEvent(report);
             }
         }
         if (updated == 0 && !recordLateStart(report)) {
             recordIgnored(report);
         }
         return updated > 0;
+    }
+
+    private void startedEvent(RunReport start) {
+        event(start.taskId(), start.at(), TaskState.RUNNING, start.agent(), start.attempt(), "started on " + start.agent());
+    }
+
+    private static String attemptKey(RunReport report) {
+        return report.taskId() + ":" + report.attempt();
     }
 
     /** Cancels a task that has not finished. 404 when unknown, 409 when already finished. */
@@ -253,8 +284,7 @@ public class TaskStore {
                         + "AND state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED')")
                 .params(report.at(), report.taskId(), report.attempt()).update();
         if (updated > 0) {
-            event(report.taskId(), report.at(), TaskState.RUNNING, report.agent(), report.attempt(),
-                    "started on " + report.agent());
+            startedEvent(report);
         }
         return updated > 0;
     }

@@ -51,6 +51,11 @@ public class Cluster implements AutoCloseable {
         return start("agent", id, args.toArray(String[]::new));
     }
 
+    /** The first control node's Spring context, for tests that call its beans. */
+    public ConfigurableApplicationContext controlContext() {
+        return nodes.get(0);
+    }
+
     /** The API of the first control node. */
     public Api api() {
         return apis.get(0);

@@ -1,0 +1,108 @@
+package routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import routes.results.ReceivedReport;
+import routes.results.RunReport;
+import routes.support.Api;
+import routes.support.Cluster;
+import routes.task.TaskStore;
+
+/** How agents' reports become the record: in any order, once, and only for the current attempt. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReportRecordingTest {
+
+    private Cluster cluster;
+    private Api api;
+    private TaskStore store;
+
+    @BeforeAll
+    void startControl(@TempDir Path dir) {
+        cluster = new Cluster(dir).control();
+        api = cluster.api();
+        store = cluster.controlContext().getBean(TaskStore.class);
+    }
+
+    @AfterAll
+    void stopControl() {
+        cluster.close();
+    }
+
+    @Test
+    void aStartAndItsOutcomeInOneBatchAreBothRecorded() {
+        String id = dispatchedTask();
+        long now = System.currentTimeMillis();
+        List<String> ended = store.recordAll(List.of(started(id, 1, now), finished(id, 1, now + 5, "SUCCEEDED")));
+        assertThat(ended).containsExactly(id);
+        JsonNode task = api.task(id);
+        assertThat(task.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(Instant.parse(task.path("startedAt").asText()).toEpochMilli()).isEqualTo(now);
+        assertThat(states(task)).containsExactly("QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+    }
+
+    @Test
+    void anOutcomeStoredBeforeItsStartKeepsTheOutcome() {
+        String id = dispatchedTask();
+        long now = System.currentTimeMillis();
+        store.recordAll(List.of(finished(id, 1, now + 5, "FAILED")));
+        store.recordAll(List.of(started(id, 1, now)));
+        JsonNode task = api.task(id);
+        assertThat(task.path("state").asText()).isEqualTo("FAILED");
+        assertThat(Instant.parse(task.path("startedAt").asText()).toEpochMilli()).isEqualTo(now);
+        assertThat(states(task)).containsExactly("QUEUED", "DISPATCHED", "RUNNING", "FAILED");
+    }
+
+    @Test
+    void aReportOfAnotherAttemptIsIgnoredAndSaysSo() {
+        String id = dispatchedTask();
+        List<String> ended = store.recordAll(List.of(finished(id, 7, System.currentTimeMillis(), "SUCCEEDED")));
+        assertThat(ended).isEmpty();
+        JsonNode task = api.task(id);
+        assertThat(task.path("state").asText()).isEqualTo("DISPATCHED");
+        assertThat(task.path("events").get(task.path("events").size() - 1).path("message").asText())
+                .contains("ignored 'finished' report of attempt 7");
+    }
+
+    @Test
+    void aSecondOutcomeOfTheSameAttemptChangesNothing() {
+        String id = dispatchedTask();
+        long now = System.currentTimeMillis();
+        store.recordAll(List.of(finished(id, 1, now, "SUCCEEDED")));
+        store.recordAll(List.of(finished(id, 1, now + 4, "FAILED")));
+        assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void anUnreadableReportIsSkipped() {
+        assertThat(store.recordAll(List.of(new ReceivedReport("not json", null)))).isEmpty();
+    }
+
+    /** A task claimed for an agent that does not exist: DISPATCHED in attempt 1, nothing will run it. */
+    private String dispatchedTask() {
+        String id = api.submit("{\"type\": \"recording\", \"command\": [\"true\"]}");
+        assertThat(store.claim(id, "ghost")).hasValue(1);
+        return id;
+    }
+
+    private static ReceivedReport started(String id, int attempt, long at) {
+        return new ReceivedReport("", RunReport.started(id, attempt, "ghost", at));
+    }
+
+    private static ReceivedReport finished(String id, int attempt, long at, String outcome) {
+        return new ReceivedReport("", new RunReport(RunReport.FINISHED, id, attempt, "ghost", at, outcome,
+                outcome.equals("SUCCEEDED") ? 0 : 1, "", "", false, false, null));
+    }
+
+    private static List<String> states(JsonNode task) {
+        return task.path("events").findValues("state").stream().map(JsonNode::asText).toList();
+    }
+}
