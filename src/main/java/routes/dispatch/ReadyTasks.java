@@ -36,12 +36,20 @@ public class ReadyTasks {
                 continue;
             }
             for (String priority : TaskQueues.PRIORITIES) {
-                for (ReadyTask task : queues.heads(type, priority, dispatcher.window())) {
-                    if (fleet.best(task.spec()).isPresent()) {
-                        ready.add(task);
-                        if (ready.size() == wanted) {
-                            return ready;
+                // read the queue in small chunks: most passes need only as many tasks as there are free slots
+                int chunk = Math.min(dispatcher.window(), Math.max(8, 2 * wanted));
+                for (int from = 0; from < dispatcher.window(); from += chunk) {
+                    List<ReadyTask> heads = queues.heads(type, priority, from, Math.min(chunk, dispatcher.window() - from));
+                    for (ReadyTask task : heads) {
+                        if (fleet.best(task.spec()).isPresent()) {
+                            ready.add(task);
+                            if (ready.size() == wanted) {
+                                return ready;
+                            }
                         }
+                    }
+                    if (heads.size() < chunk) {
+                        break;
                     }
                 }
             }

@@ -88,9 +88,9 @@ public class TaskQueues {
         return types == null ? Set.of() : new TreeSet<>(types);
     }
 
-    /** The first {@code count} tasks waiting in a queue, with their run specifications. */
-    public List<ReadyTask> heads(String type, String priority, int count) {
-        List<String> ids = redis.opsForList().range(keys.queue(type, priority), 0, count - 1);
+    /** Up to {@code count} tasks waiting in a queue from position {@code from}, with their run specifications. */
+    public List<ReadyTask> heads(String type, String priority, int from, int count) {
+        List<String> ids = redis.opsForList().range(keys.queue(type, priority), from, from + count - 1);
         if (ids == null || ids.isEmpty()) {
             return List.of();
         }

@@ -70,7 +70,11 @@ public class TaskStore {
             return new Submitted(findByKey(task.spec().type(), task.key()).orElseThrow(), false);
         }
         event(id, now, TaskState.QUEUED, null, 0, "submitted");
-        return new Submitted(find(id).orElseThrow(), true);
+        TaskSpec spec = task.spec();
+        TaskView queued = new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), task.key(), null, 0,
+                spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
+                spec.agent(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null, null, null);
+        return new Submitted(queued, true);
     }
 
     /** Stores a batch in one transaction: all of it or, on failure, none. */
