@@ -1,5 +1,7 @@
 package routes.agent;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,15 +10,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.config.AgentRole;
 
-/** The processes this agent runs now, by task id, so a cancel can find and kill one. */
+/**
+ * The processes this agent runs now, by task id, so a cancel can find and kill one. A cancel that arrives
+ * just before its process starts is remembered for a while, and the process is killed as it starts.
+ */
 @Component
 @AgentRole
 public class RunningProcesses {
 
     private static final Logger log = LoggerFactory.getLogger(RunningProcesses.class);
 
+    private static final int REMEMBERED_CANCELS = 10_000;
+
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> cancelled = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_CANCELS;
+        }
+    });
     private final ProcessTreeKiller killer;
 
     public RunningProcesses(ProcessTreeKiller killer) {
@@ -25,6 +38,9 @@ public class RunningProcesses {
 
     void started(String taskId, Process process) {
         running.put(taskId, process);
+        if (cancelled.remove(taskId) != null) {
+            kill(taskId);
+        }
     }
 
     /** Forgets a process that ended; true when it ended because it was killed on request. */
@@ -33,17 +49,15 @@ public class RunningProcesses {
         return killed.remove(taskId);
     }
 
-    /** Kills the task's process tree if it runs here; a task not running here is ignored. */
+    /** Kills the task's process tree if it runs here, or as soon as it starts here. */
     public void kill(String taskId) {
         Process process = running.get(taskId);
-        if (process != null) {
+        if (process == null) {
+            cancelled.put(taskId, Boolean.TRUE);
+        } else {
             killed.add(taskId);
             log.info("Killing task {} on request", taskId);
             killer.kill(process);
         }
-    }
-
-    public int count() {
-        return running.size();
     }
 }

@@ -76,10 +76,8 @@ public class TaskQueues {
     }
 
     public void enqueue(TaskView task) {
-        TaskSpec spec = new TaskSpec(task.type(), task.command(), task.shell(), task.env(), task.workdir(),
-                task.timeoutSeconds(), task.priority(), task.labels(), task.pinnedAgent());
         redis.execute(ENQUEUE, List.of(keys.task(task.id()), keys.types(), keys.queue(task.type(), task.priority())),
-                json.write(spec), task.type(), task.id());
+                json.write(task.spec()), task.type(), task.id());
     }
 
     /** Task types that have queues, sorted. */

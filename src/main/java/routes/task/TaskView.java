@@ -14,6 +14,11 @@ public record TaskView(String id, String type, String priority, String state, St
                        Instant startedAt, Instant finishedAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
 
+    /** What to run and where, as submitted. */
+    public TaskSpec spec() {
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent);
+    }
+
     public TaskView withEvents(List<TaskEvent> events) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
