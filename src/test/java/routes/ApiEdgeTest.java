@@ -3,7 +3,14 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +56,7 @@ class ApiEdgeTest {
                 Arguments.of("{\"command\": [\"true\"], \"timeoutSeconds\": -5}", "timeoutSeconds must be"),
                 Arguments.of("{\"command\": [\"true\"], \"timeoutSeconds\": \"10\"}", "timeoutSeconds must be"),
                 Arguments.of("{\"command\": [\"true\"], \"timeoutSeconds\": 1.5}", "timeoutSeconds must be"),
+                Arguments.of("{\"command\": [\"true\"], \"timeoutSeconds\": 18446744073709551621}", "timeoutSeconds must be"),
                 Arguments.of("{\"command\": [\"true\"], \"env\": [\"A=1\"]}", "env must be an object"),
                 Arguments.of("{\"command\": [\"true\"], \"env\": {\"A\": 1}}", "env.A must be a string"),
                 Arguments.of("{\"command\": [\"true\"], \"labels\": \"zone=a\"}", "labels must be an object"),
@@ -105,6 +113,52 @@ class ApiEdgeTest {
         for (String sneaky : new String[] {"/actuator/health/../prometheus", "/actuator/health/%2e%2e/prometheus",
                 "/actuator/health;x/../prometheus", "/actuator/healthz/../../api/tasks", "/API/tasks", "//api/tasks"}) {
             assertThat(api.send(api.request(sneaky).GET(), null).status()).as(sneaky).isIn(400, 401, 404);
+        }
+    }
+
+    @Test
+    void responsesDoNotEchoRequestHeaders() {
+        Api.Response response = api.send(api.request("/api/queues").header("Cookie", "session=secret")
+                .header("X-Trace", "abc").GET(), Cluster.TOKEN);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers().map().keySet()).noneMatch(name -> name.equalsIgnoreCase("authorization")
+                || name.equalsIgnoreCase("cookie") || name.equalsIgnoreCase("x-trace"));
+        Api.Response refused = api.post("/api/tasks", "{}");
+        assertThat(refused.headers().firstValue("authorization")).isEmpty();
+    }
+
+    @Test
+    void errorsOutsideTheRoutesAreJsonWithAMessageToo() {
+        Api.Response unknown = api.get("/api/nothing-here");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.text("message")).isEqualTo("no such path: /api/nothing-here");
+        Api.Response form = api.send(api.request("/api/tasks").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hi")), Cluster.TOKEN);
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.text("message")).contains("Content-Type: application/json");
+    }
+
+    @Test
+    void concurrentSubmissionsWithOneKeyMakeOneTask() throws Exception {
+        String body = "{\"type\": \"race\", \"command\": [\"true\"], \"key\": \"race-" + System.nanoTime() + "\"}";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Api.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                answers.add(pool.submit(() -> api.post("/api/tasks", body)));
+            }
+            Set<String> ids = new HashSet<>();
+            int created = 0;
+            for (Future<Api.Response> answer : answers) {
+                Api.Response response = answer.get();
+                assertThat(response.status()).isIn(200, 201);
+                created += response.status() == 201 ? 1 : 0;
+                ids.add(response.text("id"));
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -264,6 +264,54 @@ class DispatchTest {
     }
 
     @Test
+    void aRestartedAgentReportsWhatItWasRunningAndTakesWorkAgain() {
+        String[] fastStop = {"--camel.main.shutdown-timeout=2"};
+        ConfigurableApplicationContext agent = cluster.agent("a5", 1, "restart", Map.of(), fastStop);
+        String running = api.submit("{\"type\": \"restart\", \"command\": [\"sleep\", \"300\"]}");
+        await().atMost(WAIT).until(() -> api.task(running).path("state").asText().equals("RUNNING"));
+        cluster.stop(agent);
+        agent = cluster.agent("a5", 1, "restart", Map.of(), fastStop);
+        try {
+            JsonNode lost = finished(running);
+            assertThat(lost.path("state").asText()).isEqualTo("FAILED");
+            // its one slot is free again
+            assertThat(finished(api.submit("{\"type\": \"restart\", \"command\": [\"true\"]}"))
+                    .path("state").asText()).isEqualTo("SUCCEEDED");
+        } finally {
+            cluster.stop(agent);
+        }
+    }
+
+    @Test
+    void oneTypesBacklogDoesNotStarveAnother() {
+        ConfigurableApplicationContext agent = cluster.agent("a6", 1, "fair-a,fair-b", Map.of());
+        try {
+            List<String> backlog = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                backlog.add(api.submit("{\"type\": \"fair-a\", \"command\": [\"sleep\", \"0.2\"]}"));
+            }
+            String other = api.submit("{\"type\": \"fair-b\", \"command\": [\"true\"]}");
+            String otherDispatched = finished(other).path("dispatchedAt").asText();
+            backlog.forEach(this::finished);
+            String lastOfBacklog = finished(backlog.get(backlog.size() - 1)).path("dispatchedAt").asText();
+            assertThat(otherDispatched).isLessThan(lastOfBacklog);
+        } finally {
+            cluster.stop(agent);
+        }
+    }
+
+    @Test
+    void aVeryLongReasonIsCutNotFatal() {
+        String program = "/nonexistent/" + "x".repeat(1100);
+        String failed = api.submit("{\"command\": [\"" + program + "\"]}");
+        String fine = api.submit("{\"command\": [\"true\"]}");
+        JsonNode task = finished(failed);
+        assertThat(task.path("state").asText()).isEqualTo("FAILED");
+        assertThat(task.path("message").asText()).startsWith("cannot start /nonexistent/").hasSize(1000);
+        assertThat(finished(fine).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void anAgentHoldsNoDatabaseCredentialsNorAnApi() {
         assertThat(agentA2.getBeanNamesForType(javax.sql.DataSource.class)).isEmpty();
         assertThat(agentA2.getEnvironment().getProperty("spring.datasource.url")).isNull();

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** The first {@code cap} bytes of a stream, and whether more came (counted and dropped, never buffered). */
-public record CapturedOutput(String text, long totalBytes, boolean truncated) {
+public record CapturedOutput(String text, boolean truncated) {
 
-    public static final CapturedOutput NONE = new CapturedOutput("", 0, false);
+    public static final CapturedOutput NONE = new CapturedOutput("", false);
 
     public static CapturedOutput read(InputStream in, int cap) throws IOException {
         ByteArrayOutputStream kept = new ByteArrayOutputStream(Math.min(cap, 8192));
@@ -19,6 +19,6 @@ public record CapturedOutput(String text, long totalBytes, boolean truncated) {
             kept.write(buffer, 0, room);
             total += n;
         }
-        return new CapturedOutput(kept.toString(StandardCharsets.UTF_8), total, total > cap);
+        return new CapturedOutput(kept.toString(StandardCharsets.UTF_8), total > cap);
     }
 }

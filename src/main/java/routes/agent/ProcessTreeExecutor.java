@@ -84,7 +84,9 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
                 process.waitFor();
             }
         } catch (InterruptedException e) {
+            // the agent is stopping: the process goes with it
             killer.kill(process);
+            awaitExit(process);
             Thread.currentThread().interrupt();
         }
         boolean killed = running.ended(taskId);
@@ -94,8 +96,16 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
             case TIMED_OUT -> "killed after the timeout of " + command.getTimeout() / 1000 + " s";
             default -> null;
         };
-        return new TaskExecResult(command, process.exitValue(), ending, drain(stdout, process, taskId),
+        return new TaskExecResult(command, process.isAlive() ? -1 : process.exitValue(), ending, drain(stdout, process, taskId),
                 drain(stderr, process, taskId), problem);
+    }
+
+    private static void awaitExit(Process killed) {
+        try {
+            killed.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The program's path as execvp would find it (we start it through setsid, which would only exit 127). */

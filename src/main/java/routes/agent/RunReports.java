@@ -1,19 +1,26 @@
 package routes.agent;
 
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
+import routes.redis.InboxEntry;
 import routes.redis.RedisKeys;
 import routes.results.RunReport;
+import routes.task.TaskState;
 
 /** The agent's reports to control, through the results list in Redis. */
 @Component
 @AgentRole
-public class RunReports {
+public class RunReports implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(RunReports.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -47,8 +54,31 @@ public class RunReports {
      * free.
      */
     public void finished(TaskExecResult result) {
+        reportAndRelease(result.report(agent.id()), result.run().entry());
+    }
+
+    /**
+     * Before the agent takes work: tasks still in its in-flight list were running when it stopped (a crash
+     * or a stop that outlasted the shutdown timeout). Their outcome is unknown: each is reported FAILED with
+     * the reason, and its slot is freed.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        List<String> abandoned = redis.opsForList().range(keys.inflight(agent.id()), 0, -1);
+        for (String entry : abandoned == null ? List.<String>of() : abandoned) {
+            InboxEntry run = InboxEntry.parse(entry);
+            RunReport failed = new RunReport(RunReport.FINISHED, run.taskId(), run.attempt(), agent.id(),
+                    System.currentTimeMillis(), TaskState.FAILED.name(), null, "", "", false, false,
+                    "agent " + agent.id() + " stopped while this ran; its process was killed or left orphaned");
+            reportAndRelease(failed, entry);
+            log.warn("Task {} (attempt {}) was running when this agent stopped: reported FAILED", run.taskId(),
+                    run.attempt());
+        }
+    }
+
+    private void reportAndRelease(RunReport outcome, String entry) {
         redis.execute(REPORT_AND_RELEASE, List.of(keys.results(), keys.inflight(agent.id())),
-                json.write(result.report(agent.id())), result.run().entry(), keys.wakeChannel(), agent.id());
+                json.write(outcome), entry, keys.wakeChannel(), agent.id());
     }
 
     private void send(RunReport report) {

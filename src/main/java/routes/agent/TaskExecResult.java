@@ -35,10 +35,6 @@ public class TaskExecResult extends ExecResult {
         return run;
     }
 
-    public Ending ending() {
-        return ending;
-    }
-
     public RunReport report(String agentId) {
         TaskState outcome = switch (ending) {
             case EXITED -> getExitValue() == 0 ? TaskState.SUCCEEDED : TaskState.FAILED;

@@ -1,7 +1,5 @@
 package routes.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,7 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
 
     public AgentProperties {
         if (id == null || id.isBlank()) {
-            id = hostName();
+            id = HostName.get();
         }
         if (!id.matches("[A-Za-z0-9._-]{1,128}")) {
             throw new IllegalArgumentException(
@@ -39,13 +37,5 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
         types = types == null || types.isEmpty() ? List.of("default") : List.copyOf(types);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         inheritEnv = inheritEnv == null ? List.of() : List.copyOf(inheritEnv);
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
-        } catch (UnknownHostException e) {
-            return "agent";
-        }
     }
 }

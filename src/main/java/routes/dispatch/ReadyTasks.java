@@ -1,7 +1,9 @@
 package routes.dispatch;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.DispatcherProperties;
@@ -11,7 +13,8 @@ import routes.redis.TaskQueues;
  * The tasks one dispatch pass looks at: from the head of each queue whose type some live agent with a free
  * slot serves, urgent before normal within a type, those some free agent could take, no more than the fleet's
  * free slots. A task no agent can take now (its labels or pinned agent) is skipped, so it cannot hold up the
- * tasks behind it.
+ * tasks behind it (within the first {@code caravan.dispatcher.window} of its queue). Each pass starts with
+ * the next type, so one type's backlog cannot starve the others.
  */
 @Component
 @ControlRole
@@ -19,6 +22,7 @@ public class ReadyTasks {
 
     private final TaskQueues queues;
     private final DispatcherProperties dispatcher;
+    private final AtomicInteger turn = new AtomicInteger();
 
     public ReadyTasks(TaskQueues queues, DispatcherProperties dispatcher) {
         this.queues = queues;
@@ -31,7 +35,9 @@ public class ReadyTasks {
             return ready;
         }
         int wanted = fleet.freeSlots();
-        for (String type : queues.types()) {
+        List<String> types = new ArrayList<>(queues.types());
+        Collections.rotate(types, -Math.floorMod(turn.getAndIncrement(), Math.max(1, types.size())));
+        for (String type : types) {
             if (!fleet.serves(type)) {
                 continue;
             }

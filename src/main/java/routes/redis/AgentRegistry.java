@@ -1,13 +1,11 @@
 package routes.redis;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.agent.AgentStatus;
 import routes.config.DispatcherProperties;
@@ -21,7 +19,6 @@ public class AgentRegistry {
     private final RedisKeys keys;
     private final JsonCodec json;
     private final DispatcherProperties dispatcher;
-    private final Clock clock = Clock.systemUTC();
 
     public AgentRegistry(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, DispatcherProperties dispatcher) {
         this.redis = redis;
@@ -30,47 +27,79 @@ public class AgentRegistry {
         this.dispatcher = dispatcher;
     }
 
+    /**
+     * Records a heartbeat at Redis's own time, so agents' clocks do not matter. KEYS[1] agent status,
+     * KEYS[2] agents sorted set; ARGV[1] status JSON, ARGV[2] agent id. Returns the time recorded (ms).
+     */
+    private static final RedisScript<Long> HEARTBEAT = RedisScript.of("""
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('ZADD', KEYS[2], now, ARGV[2])
+            return now
+            """, Long.class);
+
+    /**
+     * Every agent with its last heartbeat, and Redis's time now. KEYS[1] agents sorted set. Returns
+     * [now, id1, heartbeat1, id2, heartbeat2, ...], all as strings.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> HEARTBEATS = RedisScript.of("""
+            local t = redis.call('TIME')
+            local reply = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+            table.insert(reply, 1, tostring(t[1] * 1000 + math.floor(t[2] / 1000)))
+            return reply
+            """, List.class);
+
     public void heartbeat(AgentStatus status) {
-        redis.opsForValue().set(keys.agent(status.id()), json.write(status));
-        redis.opsForZSet().add(keys.agents(), status.id(), status.heartbeatAt());
+        redis.execute(HEARTBEAT, List.of(keys.agent(status.id()), keys.agents()), json.write(status), status.id());
     }
 
     /** Every agent known, live or not, with how much work it holds. */
     public List<AgentLoad> all() {
-        return load(redis.opsForZSet().rangeWithScores(keys.agents(), 0, -1));
+        return load(false);
     }
 
     /** Agents that heartbeat within the agent timeout, with how much work they hold. */
     public List<AgentLoad> live() {
-        double since = clock.millis() - dispatcher.agentTimeout().toMillis();
-        return load(redis.opsForZSet().rangeByScoreWithScores(keys.agents(), since, Double.MAX_VALUE));
+        return load(true);
     }
 
-    /** Status and held work of each agent, read in one round trip. */
-    private List<AgentLoad> load(Set<TypedTuple<String>> agents) {
+    /** Status and held work of the agents, read in two round trips. */
+    private List<AgentLoad> load(boolean liveOnly) {
+        List<?> reply = redis.execute(HEARTBEATS, List.of(keys.agents()));
         List<AgentLoad> loads = new ArrayList<>();
-        if (agents == null || agents.isEmpty()) {
+        if (reply == null || reply.isEmpty()) {
             return loads;
         }
-        List<TypedTuple<String>> listed = new ArrayList<>(agents);
+        long liveSince = Long.parseLong((String) reply.get(0)) - dispatcher.agentTimeout().toMillis();
+        List<String> ids = new ArrayList<>();
+        List<Boolean> alive = new ArrayList<>();
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            boolean live = Double.parseDouble((String) reply.get(i + 1)) >= liveSince;
+            if (live || !liveOnly) {
+                ids.add((String) reply.get(i));
+                alive.add(live);
+            }
+        }
+        if (ids.isEmpty()) {
+            return loads;
+        }
         List<Object> replies = redis.executePipelined((RedisCallback<Object>) connection -> {
             StringRedisConnection c = (StringRedisConnection) connection;
-            for (TypedTuple<String> agent : listed) {
-                c.get(keys.agent(agent.getValue()));
-                c.lLen(keys.inbox(agent.getValue()));
-                c.lLen(keys.inflight(agent.getValue()));
+            for (String id : ids) {
+                c.get(keys.agent(id));
+                c.lLen(keys.inbox(id));
+                c.lLen(keys.inflight(id));
             }
             return null;
         });
-        long liveSince = clock.millis() - dispatcher.agentTimeout().toMillis();
-        for (int i = 0; i < listed.size(); i++) {
+        for (int i = 0; i < ids.size(); i++) {
             String status = (String) replies.get(3 * i);
-            if (status == null) {
-                continue;
+            if (status != null) {
+                int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
+                loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, alive.get(i)));
             }
-            int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
-            Double seen = listed.get(i).getScore();
-            loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, seen != null && seen >= liveSince));
         }
         return loads;
     }

@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.dispatch.ReadyTask;
-import routes.task.Cancellation;
 import routes.task.Submitted;
 import routes.task.TaskSpec;
 import routes.task.TaskView;
@@ -127,8 +126,7 @@ public class TaskQueues {
      * Withdraws a cancelled task wherever it is: its queue, the agent's inbox; an agent already running it is
      * told to kill it.
      */
-    public void withdraw(Cancellation cancellation) {
-        TaskView task = cancellation.task();
+    public void withdraw(TaskView task) {
         redis.opsForList().remove(keys.queue(task.type(), task.priority()), 1, task.id());
         if (task.agent() != null) {
             redis.opsForList().remove(keys.inbox(task.agent()), 1, InboxEntry.format(task.id(), task.attempt()));

@@ -3,17 +3,21 @@ package routes.results;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.redis.RedisKeys;
+import routes.task.TaskState;
 
 /**
  * Control's end of the results list. A report is moved atomically into this node's ingesting list, stored in
@@ -21,7 +25,22 @@ import routes.redis.RedisKeys;
  */
 @Component
 @ControlRole
-public class ResultInbox {
+public class ResultInbox implements SmartInitializingSingleton {
+
+    /**
+     * Returns reports that could not be stored to the head of the results list, in their order.
+     * KEYS[1] this node's ingesting list, KEYS[2] results list; ARGV the raw reports. Returns how many moved.
+     */
+    private static final RedisScript<Long> PUT_BACK = RedisScript.of("""
+            local moved = 0
+            for i = #ARGV, 1, -1 do
+              if redis.call('LREM', KEYS[1], 1, ARGV[i]) > 0 then
+                redis.call('LPUSH', KEYS[2], ARGV[i])
+                moved = moved + 1
+              end
+            end
+            return moved
+            """, Long.class);
 
     private static final Logger log = LoggerFactory.getLogger(ResultInbox.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
@@ -37,6 +56,12 @@ public class ResultInbox {
         this.keys = keys;
         this.json = json;
         this.ingesting = keys.resultsIngesting(control.nodeId());
+    }
+
+    /** Before ingest starts: reports this node took before it stopped, never acknowledged, go back. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        recover();
     }
 
     /** Reports this node took before it stopped and never acknowledged go back to the results list. */
@@ -63,6 +88,10 @@ public class ResultInbox {
         return taken;
     }
 
+    private static boolean isOutcome(String outcome) {
+        return Arrays.stream(TaskState.values()).anyMatch(s -> s.isTerminal() && s.name().equals(outcome));
+    }
+
     /** Removes stored reports from this node's ingesting list, in one round trip. */
     public void acknowledge(List<ReceivedReport> stored) {
         redis.executePipelined((RedisCallback<Object>) connection -> {
@@ -74,9 +103,20 @@ public class ResultInbox {
         });
     }
 
+    /** Reports whose batch could not be stored go back, to be taken again. */
+    public void putBack(List<ReceivedReport> reports) {
+        redis.execute(PUT_BACK, List.of(ingesting, keys.results()),
+                reports.stream().map(ReceivedReport::raw).toArray(Object[]::new));
+    }
+
     private ReceivedReport parse(String raw) {
         try {
-            return new ReceivedReport(raw, json.read(raw, RunReport.class));
+            RunReport report = json.read(raw, RunReport.class);
+            if (report.taskId() == null || !(report.isFinished() ? isOutcome(report.outcome())
+                    : RunReport.STARTED.equals(report.kind()))) {
+                throw new IllegalArgumentException("not a start or an outcome of a task");
+            }
+            return new ReceivedReport(raw, report);
         } catch (IllegalArgumentException e) {
             log.error("Dropping an unreadable report from the results list ({}): {}", e.getMessage(), raw);
             return new ReceivedReport(raw, null);

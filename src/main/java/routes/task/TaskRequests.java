@@ -153,7 +153,8 @@ public class TaskRequests {
         if (value == null || value.isNull()) {
             return tasks.defaultTimeoutSeconds();
         }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > tasks.maxTimeoutSeconds()) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1
+                || value.asInt() > tasks.maxTimeoutSeconds()) {
             throw ApiException.badRequest(at + "timeoutSeconds must be a whole number from 1 to "
                     + tasks.maxTimeoutSeconds() + ", got " + value);
         }

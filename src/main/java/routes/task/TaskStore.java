@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import routes.api.ApiException;
 import routes.config.ControlRole;
@@ -49,8 +50,11 @@ public class TaskStore {
         this.clock = Clock.systemUTC();
     }
 
-    /** Stores a new QUEUED task, or returns the existing one when its type and key were seen before. */
-    @Transactional
+    /**
+     * Stores a new QUEUED task, or returns the existing one when its type and key were seen before. Read
+     * committed: after losing a race on the key, the winner's row must be visible to the re-read.
+     */
+    @Transactional(isolation = Isolation.READ_COMMITTED)
     public Submitted submit(NewTask task) {
         if (task.key() != null) {
             Optional<TaskView> existing = findByKey(task.spec().type(), task.key());
@@ -78,7 +82,7 @@ public class TaskStore {
     }
 
     /** Stores a batch in one transaction: all of it or, on failure, none. */
-    @Transactional
+    @Transactional(isolation = Isolation.READ_COMMITTED)
     public List<Submitted> submitAll(List<NewTask> batch) {
         List<Submitted> submitted = new ArrayList<>(batch.size());
         for (NewTask task : batch) {
@@ -223,8 +227,8 @@ public class TaskStore {
                             + "started_at = COALESCE(started_at, ?) "
                             + "WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
                     .params(outcome.name(), report.exitCode(), report.stdout(), report.stderr(),
-                            report.stdoutTruncated(), report.stderrTruncated(), report.message(), report.at(),
-                            startedAt, report.taskId(), report.attempt())
+                            report.stdoutTruncated(), report.stderrTruncated(), truncate(report.message(), 1000),
+                            report.at(), startedAt, report.taskId(), report.attempt())
                     .update();
             if (updated > 0) {
                 if (start != null) {
@@ -258,7 +262,7 @@ public class TaskStore {
 
     /** Cancels a task that has not finished. 404 when unknown, 409 when already finished. */
     @Transactional
-    public Cancellation cancel(String id) {
+    public TaskView cancel(String id) {
         TaskView task = find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
         TaskState previous = TaskState.valueOf(task.state());
         if (previous.isTerminal()) {
@@ -273,7 +277,7 @@ public class TaskStore {
             return cancel(id);
         }
         event(id, now, TaskState.CANCELLED, task.agent(), task.attempt(), "cancelled by request while " + previous);
-        return new Cancellation(find(id).orElseThrow(), previous);
+        return find(id).orElseThrow();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public class Api {
         this.token = token;
     }
 
-    public record Response(int status, JsonNode body) {
+    public record Response(int status, JsonNode body, HttpHeaders headers) {
         public String text(String field) {
             return body.path(field).asText(null);
         }
@@ -47,7 +48,8 @@ public class Api {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            return new Response(response.statusCode(), body == null || body.isEmpty() ? JSON.nullNode() : JSON.readTree(body));
+            return new Response(response.statusCode(),
+                    body == null || body.isEmpty() ? JSON.nullNode() : JSON.readTree(body), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
