@@ -128,6 +128,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--setup", choices=["embedded", "external"], default="embedded")
     parser.add_argument("--tasks", type=int, default=2000, help="backlog size for the throughput figure")
+    parser.add_argument("--warmup", type=int, default=8000, help="tasks run before anything is measured")
     parser.add_argument("--rate", type=int, default=100, help="steady rate for the latency figure (tasks/s)")
     parser.add_argument("--seconds", type=int, default=10, help="how long the steady rate lasts")
     parser.add_argument("--slots", type=int, default=4, help="the agent's slots, and the spawn test's threads")
@@ -145,8 +146,12 @@ def main():
     api = Api(port)
     try:
         wait_ready(api, procs[0])
-        # warm-up
-        wait_all(api, [api.submit() for _ in range(200)])
+        # warm-up until the JIT has settled: the figures are for a node that has been running for a while
+        warm = []
+        for start_at in range(0, args.warmup, 500):
+            warm.extend(api.submit_batch(min(500, args.warmup - start_at)))
+        warm.extend(api.submit() for _ in range(500))
+        wait_all(api, warm)
 
         # submit rate: single submissions from several clients
         ids, lock = [], threading.Lock()
