@@ -72,9 +72,4 @@ public class RedisKeys {
     public String cancelChannel() {
         return prefix + ":cancel";
     }
-
-    /** Pattern of every key (for tests and operators cleaning up a prefix). */
-    public String everything() {
-        return tag + ":*";
-    }
 }
