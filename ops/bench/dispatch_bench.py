@@ -29,6 +29,7 @@ from datetime import datetime
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JAR = os.path.join(ROOT, "target", "caravan.jar")
 TOKEN = "bench-token-" + os.urandom(8).hex()
+PREFIX = "bench-" + os.urandom(4).hex()
 
 
 def parse_time(text):
@@ -84,7 +85,7 @@ def start(setup, workdir, slots):
     database = "caravan_bench"
     subprocess.run(["mariadb", "-uroot", "-e", f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database}"],
                    check=True)
-    prefix = "bench-" + os.urandom(4).hex()
+    prefix = PREFIX
     redis = ["--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=6379", f"--caravan.redis.prefix={prefix}"]
     port = 18080
     control = subprocess.Popen(["java"] + common + redis + [
@@ -204,6 +205,10 @@ def main():
             p.wait(timeout=60)
         if args.setup == "external":
             subprocess.run(["mariadb", "-uroot", "-e", "DROP DATABASE IF EXISTS caravan_bench"], check=False)
+            keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],
+                                  capture_output=True, text=True).stdout.split()
+            for start_at in range(0, len(keys), 500):
+                subprocess.run(["redis-cli", "DEL"] + keys[start_at:start_at + 500], capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
