@@ -99,7 +99,8 @@ class ApiEdgeTest {
 
     @Test
     void everyApiPathNeedsTheToken() {
-        for (String path : new String[] {"/api/tasks", "/api/agents", "/api/queues", "/api/tasks/x", "/actuator/prometheus"}) {
+        for (String path : new String[] {"/api/tasks", "/api/agents", "/api/queues", "/api/tasks/x", "/actuator/prometheus",
+                "/actuator/hawtio/", "/actuator/jolokia/version", "/api/openapi.json"}) {
             Api.Response anonymous = api.send(api.request(path).GET(), null);
             assertThat(anonymous.status()).as(path).isEqualTo(401);
             assertThat(anonymous.text("message")).contains("Bearer");
@@ -160,6 +161,14 @@ class ApiEdgeTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void hawtioShowsTheRoutesToTokenHolders() {
+        assertThat(api.get("/actuator/hawtio/").status()).isEqualTo(200);
+        Api.Response routes = api.get("/actuator/jolokia/search/org.apache.camel:type=routes,*");
+        assertThat(routes.status()).isEqualTo(200);
+        assertThat(routes.body().path("value").toString()).contains("submit-task", "dispatch-pass");
     }
 
     @Test
