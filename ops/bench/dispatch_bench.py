@@ -120,6 +120,19 @@ def wait_all(api, ids, seconds=600):
     return views
 
 
+def cpu_ms(pids):
+    """CPU time (user + system, ms) used so far by these processes, and separately by their reaped children
+    (the commands the agent ran)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = children = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        own += int(fields[11]) + int(fields[12])
+        children += int(fields[13]) + int(fields[14])
+    return own * 1000 / ticks, children * 1000 / ticks
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -171,6 +184,7 @@ def main():
         wait_all(api, ids)
 
         # end-to-end: a backlog of N tasks pushed in batches, from first created to last finished
+        cpu_before = cpu_ms([p.pid for p in procs])
         backlog = []
         for start_at in range(0, args.tasks, 500):
             backlog.extend(api.submit_batch(min(500, args.tasks - start_at)))
@@ -179,6 +193,9 @@ def main():
         finished = max(parse_time(t["finishedAt"]) for t in done.values())
         failed = sum(1 for t in done.values() if t["state"] != "SUCCEEDED")
         throughput = len(backlog) / (finished - created)
+        cpu_after = cpu_ms([p.pid for p in procs])
+        caravan_cpu = (cpu_after[0] - cpu_before[0]) / len(backlog)
+        command_cpu = (cpu_after[1] - cpu_before[1]) / len(backlog)
 
         # steady rate, idle system: submit -> finished latency
         steady = []
@@ -196,6 +213,8 @@ def main():
         print(f"submit rate ({args.clients} clients, one task per request): {submit_rate:.0f} /s")
         print(f"end-to-end (backlog submitted in batches of 500): {throughput:.0f} tasks/s ({failed} not succeeded)")
         print(f"end-to-end / raw spawn: {100 * throughput / spawn:.0f} %")
+        print(f"CPU per task in the backlog: Caravan JVMs {caravan_cpu:.2f} ms, the commands they ran "
+              f"{command_cpu:.2f} ms")
         print(f"latency submit->finished at {args.rate}/s: p50 {percentile(latencies, 50):.1f} ms, "
               f"p95 {percentile(latencies, 95):.1f} ms, p99 {percentile(latencies, 99):.1f} ms")
     finally:
