@@ -61,11 +61,6 @@ public class ResultInbox implements SmartInitializingSingleton {
     /** Before ingest starts: reports this node took before it stopped, never acknowledged, go back. */
     @Override
     public void afterSingletonsInstantiated() {
-        recover();
-    }
-
-    /** Reports this node took before it stopped and never acknowledged go back to the results list. */
-    public int recover() {
         int recovered = 0;
         while (redis.opsForList().move(ingesting, Direction.RIGHT, keys.results(), Direction.LEFT) != null) {
             recovered++;
@@ -73,7 +68,6 @@ public class ResultInbox implements SmartInitializingSingleton {
         if (recovered > 0) {
             log.info("Took back {} unacknowledged reports from {}", recovered, ingesting);
         }
-        return recovered;
     }
 
     /** Waits up to a second for reports, then takes what is there, up to a batch. */
