@@ -63,6 +63,16 @@ public class RedisKeys {
         return tag + ":results:ingesting:" + nodeId;
     }
 
+    /** Sorted set: planned job fires "jobId@epochMillis", scored by their time. Rebuilt from SQL when lost. */
+    public String wheel() {
+        return tag + ":wheel";
+    }
+
+    /** String: present while the time wheel holds every planned fire; its absence means Redis lost it. */
+    public String wheelBuilt() {
+        return tag + ":wheel:built";
+    }
+
     /** Pub/sub channel: "there may be work to dispatch". Also named in dispatcher.yaml. */
     public String wakeChannel() {
         return prefix + ":wake";

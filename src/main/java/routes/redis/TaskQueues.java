@@ -28,14 +28,18 @@ public class TaskQueues {
     public static final List<String> PRIORITIES = List.of(TaskSpec.URGENT, TaskSpec.NORMAL);
 
     /**
-     * Makes a task ready. KEYS[1] task spec, KEYS[2] types set, KEYS[3] queue; ARGV[1] spec JSON, ARGV[2] type,
-     * ARGV[3] task id. Returns the queue's new length.
+     * Makes tasks ready. KEYS[1] types set, then per task its spec key and its queue; ARGV per task: spec JSON,
+     * type, task id.
      */
     private static final RedisScript<Long> ENQUEUE = RedisScript.of("""
-            redis.call('SET', KEYS[1], ARGV[1])
-            redis.call('SADD', KEYS[2], ARGV[2])
-            return redis.call('RPUSH', KEYS[3], ARGV[3])
+            for i = 0, #ARGV / 3 - 1 do
+              redis.call('SET', KEYS[2 + 2 * i], ARGV[1 + 3 * i])
+              redis.call('SADD', KEYS[1], ARGV[2 + 3 * i])
+              redis.call('RPUSH', KEYS[3 + 2 * i], ARGV[3 + 3 * i])
+            end
+            return #ARGV / 3
             """, Long.class);
+    private static final int ENQUEUE_CHUNK = 200;
 
     /**
      * Moves a task from its queue into an agent's inbox if the agent has a free slot. KEYS[1] queue, KEYS[2]
@@ -67,16 +71,29 @@ public class TaskQueues {
 
     /** Puts newly created tasks in their queues; tasks found by their key are queued already. */
     public void enqueue(List<Submitted> submitted) {
-        for (Submitted s : submitted) {
-            if (s.created()) {
-                enqueue(s.task());
-            }
-        }
+        enqueueAll(submitted.stream().filter(Submitted::created).map(Submitted::task).toList());
     }
 
     public void enqueue(TaskView task) {
-        redis.execute(ENQUEUE, List.of(keys.task(task.id()), keys.types(), keys.queue(task.type(), task.priority())),
-                json.write(task.spec()), task.type(), task.id());
+        enqueueAll(List.of(task));
+    }
+
+    /** Puts new tasks in their queues, a few hundred per round trip. */
+    public void enqueueAll(List<TaskView> tasks) {
+        for (int from = 0; from < tasks.size(); from += ENQUEUE_CHUNK) {
+            List<TaskView> chunk = tasks.subList(from, Math.min(tasks.size(), from + ENQUEUE_CHUNK));
+            List<String> scriptKeys = new ArrayList<>(1 + 2 * chunk.size());
+            List<String> args = new ArrayList<>(3 * chunk.size());
+            scriptKeys.add(keys.types());
+            for (TaskView task : chunk) {
+                scriptKeys.add(keys.task(task.id()));
+                scriptKeys.add(keys.queue(task.type(), task.priority()));
+                args.add(json.write(task.spec()));
+                args.add(task.type());
+                args.add(task.id());
+            }
+            redis.execute(ENQUEUE, scriptKeys, args.toArray());
+        }
     }
 
     /** Task types that have queues, sorted. */

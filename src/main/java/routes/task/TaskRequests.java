@@ -1,8 +1,6 @@
 package routes.task;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -12,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
+import routes.api.RequestJson;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
 
@@ -23,24 +22,24 @@ import routes.config.TaskProperties;
 @ControlRole
 public class TaskRequests {
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
             "timeoutSeconds", "priority", "labels", "agent", "key");
     private static final int MAX_ARGS = 4096;
     private static final int MAX_KEY = 128;
 
-    private final ObjectMapper json;
+    private final RequestJson json;
     private final TaskProperties tasks;
 
-    public TaskRequests(ObjectMapper json, TaskProperties tasks) {
+    public TaskRequests(RequestJson json, TaskProperties tasks) {
         this.json = json;
         this.tasks = tasks;
     }
 
     /** One task: a JSON object. */
     public NewTask parseOne(String body) {
-        JsonNode node = read(body);
+        JsonNode node = json.read(body);
         if (!node.isObject()) {
             throw ApiException.badRequest("the body must be a JSON object describing one task");
         }
@@ -49,7 +48,7 @@ public class TaskRequests {
 
     /** Many tasks: {"tasks": [ {...}, ... ]}. All are valid or none is taken. */
     public List<NewTask> parseBatch(String body) {
-        JsonNode node = read(body);
+        JsonNode node = json.read(body);
         JsonNode list = node.isObject() ? node.get("tasks") : null;
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw ApiException.badRequest("the body must be {\"tasks\": [ ... ]} with at least one task");
@@ -68,30 +67,28 @@ public class TaskRequests {
         return parsed;
     }
 
-    private JsonNode read(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("the request body is empty; send JSON");
+    /**
+     * The task template of a job: the fields of a task without an idempotency key (every fire makes its own
+     * task). {@code at} is the field path that error messages put in front of a field name.
+     */
+    public TaskSpec template(JsonNode node, String at) {
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest(at.substring(0, at.length() - 1)
+                    + " is required: an object with the fields of a task, such as {\"command\": [\"echo\", \"hi\"]}");
         }
-        try {
-            return json.readTree(body);
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ApiException.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
+        NewTask task = parse(node, at);
+        if (task.key() != null) {
+            throw ApiException.badRequest(at + "key is not allowed in a job's task: each fire makes a task of its own");
         }
+        return task.spec();
     }
 
     private NewTask parse(JsonNode node, String at) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ApiException.badRequest(at + name + " is not a task field; known fields: " + FIELDS);
-            }
-        }
-        String type = text(node, at, "type", "default");
-        requireName(at + "type", type, NAME);
+        RequestJson.onlyFields(node, at, "task", FIELDS);
+        String type = RequestJson.text(node, at, "type", "default");
+        RequestJson.requireMatch(at + "type", type, NAME);
         List<String> command = command(node, at);
-        String shell = text(node, at, "shell", null);
+        String shell = RequestJson.text(node, at, "shell", null);
         if (command == null && shell == null) {
             throw ApiException.badRequest(at + "command is required: an array of strings such as [\"echo\", \"hello\"]"
                     + " (or give shell, a string run by /bin/sh -c)");
@@ -102,20 +99,20 @@ public class TaskRequests {
         if (shell != null && shell.isBlank()) {
             throw ApiException.badRequest(at + "shell must not be empty");
         }
-        String workdir = text(node, at, "workdir", null);
+        String workdir = RequestJson.text(node, at, "workdir", null);
         if (workdir != null && !workdir.startsWith("/")) {
             throw ApiException.badRequest(at + "workdir must be an absolute path, got \"" + workdir + "\"");
         }
         int timeout = timeout(node, at);
-        String priority = text(node, at, "priority", TaskSpec.NORMAL);
+        String priority = RequestJson.text(node, at, "priority", TaskSpec.NORMAL);
         if (!priority.equals(TaskSpec.URGENT) && !priority.equals(TaskSpec.NORMAL)) {
             throw ApiException.badRequest(at + "priority must be \"urgent\" or \"normal\", got \"" + priority + "\"");
         }
-        String agent = text(node, at, "agent", null);
+        String agent = RequestJson.text(node, at, "agent", null);
         if (agent != null) {
-            requireName(at + "agent", agent, AGENT);
+            RequestJson.requireMatch(at + "agent", agent, AGENT);
         }
-        String key = text(node, at, "key", null);
+        String key = RequestJson.text(node, at, "key", null);
         if (key != null && (key.isEmpty() || key.length() > MAX_KEY)) {
             throw ApiException.badRequest(at + "key must be 1-" + MAX_KEY + " characters");
         }
@@ -140,7 +137,7 @@ public class TaskRequests {
             if (!arg.isTextual()) {
                 throw ApiException.badRequest(at + "command must hold only strings; found " + arg.getNodeType().name().toLowerCase());
             }
-            argv.add(noNul(at + "command", arg.asText()));
+            argv.add(RequestJson.noNul(at + "command", arg.asText()));
         }
         if (argv.get(0).isBlank()) {
             throw ApiException.badRequest(at + "command[0], the program to run, must not be empty");
@@ -161,17 +158,6 @@ public class TaskRequests {
         return value.asInt();
     }
 
-    private static String text(JsonNode node, String at, String field, String absent) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isTextual()) {
-            throw ApiException.badRequest(at + field + " must be a string, got " + value.getNodeType().name().toLowerCase());
-        }
-        return noNul(at + field, value.asText());
-    }
-
     private static Map<String, String> stringMap(JsonNode node, String at, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
@@ -189,21 +175,8 @@ public class TaskRequests {
             if (entry.getKey().isEmpty() || entry.getKey().contains("=")) {
                 throw ApiException.badRequest(at + field + " has an invalid name \"" + entry.getKey() + "\"");
             }
-            map.put(noNul(at + field, entry.getKey()), noNul(at + field, entry.getValue().asText()));
+            map.put(RequestJson.noNul(at + field, entry.getKey()), RequestJson.noNul(at + field, entry.getValue().asText()));
         }
         return Map.copyOf(map);
-    }
-
-    private static void requireName(String field, String value, Pattern pattern) {
-        if (!pattern.matcher(value).matches()) {
-            throw ApiException.badRequest(field + " must match " + pattern.pattern() + ", got \"" + value + "\"");
-        }
-    }
-
-    private static String noNul(String field, String value) {
-        if (value.indexOf('\0') >= 0) {
-            throw ApiException.badRequest(field + " must not contain NUL characters");
-        }
-        return value;
     }
 }

@@ -5,9 +5,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,11 +16,13 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import routes.api.ApiException;
+import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.config.TaskProperties;
@@ -36,15 +39,17 @@ public class TaskStore {
 
     private static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
             + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
-            + "started_at, finished_at";
+            + "started_at, finished_at, job_id, scheduled_at";
 
     private final JdbcClient sql;
+    private final JdbcTemplate batch;
     private final JsonCodec json;
     private final TaskProperties tasks;
     private final Clock clock;
 
-    public TaskStore(JdbcClient sql, JsonCodec json, TaskProperties tasks) {
+    public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskProperties tasks) {
         this.sql = sql;
+        this.batch = batch;
         this.json = json;
         this.tasks = tasks;
         this.clock = Clock.systemUTC();
@@ -74,11 +79,48 @@ public class TaskStore {
             return new Submitted(findByKey(task.spec().type(), task.key()).orElseThrow(), false);
         }
         event(id, now, TaskState.QUEUED, null, 0, "submitted");
-        TaskSpec spec = task.spec();
-        TaskView queued = new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), task.key(), null, 0,
-                spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
-                spec.agent(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null, null, null);
+        TaskView queued = queuedView(id, task.spec(), task.key(), now, null, null);
         return new Submitted(queued, true);
+    }
+
+    /**
+     * Stores the tasks of job fires as QUEUED, with their job and scheduled time, in the caller's transaction
+     * (the one that marks the fires as taken).
+     */
+    @Transactional
+    public List<TaskView> createRuns(List<JobRun> runs) {
+        long now = clock.millis();
+        List<TaskView> created = new ArrayList<>(runs.size());
+        List<Object[]> rows = new ArrayList<>(runs.size());
+        List<Object[]> events = new ArrayList<>(runs.size());
+        for (JobRun run : runs) {
+            TaskSpec spec = run.spec();
+            rows.add(new Object[] {run.taskId(), spec.type(), spec.priority(), json.write(spec), now, run.jobId(),
+                    run.scheduledAt()});
+            events.add(new Object[] {run.taskId(), now, TaskState.QUEUED.name(), null, 0, truncate(run.reason(), 1000)});
+            created.add(queuedView(run.taskId(), spec, null, now, run.jobId(), Instant.ofEpochMilli(run.scheduledAt())));
+        }
+        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at) "
+                + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?)", rows);
+        batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
+                events);
+        return created;
+    }
+
+    /** Ids of the tasks of these jobs that are alive (queued, dispatched or running), by job. */
+    public Map<String, List<String>> aliveRuns(Collection<String> jobIds) {
+        Map<String, List<String>> alive = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return alive;
+        }
+        String marks = String.join(", ", Collections.nCopies(jobIds.size(), "?"));
+        sql.sql("SELECT job_id, id FROM tasks WHERE job_id IN (" + marks + ") "
+                        + "AND state IN ('QUEUED', 'DISPATCHED', 'RUNNING') ORDER BY created_at")
+                .params(List.copyOf(jobIds))
+                .query(rs -> {
+                    alive.computeIfAbsent(rs.getString("job_id"), job -> new ArrayList<>()).add(rs.getString("id"));
+                });
+        return alive;
     }
 
     /** Stores a batch in one transaction: all of it or, on failure, none. */
@@ -89,6 +131,13 @@ public class TaskStore {
             submitted.add(submit(task));
         }
         return submitted;
+    }
+
+    private static TaskView queuedView(String id, TaskSpec spec, String key, long now, String jobId, Instant scheduledAt) {
+        return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
+                spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
+                spec.agent(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null, null,
+                jobId, scheduledAt, null);
     }
 
     public Optional<TaskView> find(String id) {
@@ -107,8 +156,8 @@ public class TaskStore {
         return task.withEvents(events);
     }
 
-    /** Newest first, filtered by state, type and agent when given. */
-    public Map<String, Object> list(String state, String type, String agent, String limit, String offset) {
+    /** Newest first, filtered by state, type, agent and job when given. */
+    public Map<String, Object> list(String state, String type, String agent, String job, String limit, String offset) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (state != null && !state.isEmpty()) {
@@ -123,27 +172,19 @@ public class TaskStore {
             where.append(" AND agent = ?");
             params.add(agent);
         }
-        int pageSize = whole("limit", limit, 50);
-        int skip = whole("offset", offset, 0);
-        if (pageSize < 1 || pageSize > tasks.pageSizeLimit()) {
-            throw ApiException.badRequest("limit must be from 1 to " + tasks.pageSizeLimit());
+        if (job != null && !job.isEmpty()) {
+            where.append(" AND job_id = ?");
+            params.add(job);
         }
-        if (skip < 0) {
-            throw ApiException.badRequest("offset must not be negative");
-        }
+        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
         long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
         List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(pageSize);
-        pageParams.add(skip);
-        List<TaskView> page = sql.sql("SELECT " + COLUMNS + " FROM tasks" + where
+        pageParams.add(page.limit());
+        pageParams.add(page.offset());
+        List<TaskView> tasksOnPage = sql.sql("SELECT " + COLUMNS + " FROM tasks" + where
                         + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
                 .params(pageParams).query(this::view).list();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tasks", page);
-        body.put("total", total);
-        body.put("limit", pageSize);
-        body.put("offset", skip);
-        return body;
+        return page.body("tasks", tasksOnPage, total);
     }
 
     /**
@@ -263,21 +304,30 @@ public class TaskStore {
     /** Cancels a task that has not finished. 404 when unknown, 409 when already finished. */
     @Transactional
     public TaskView cancel(String id) {
-        TaskView task = find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
-        TaskState previous = TaskState.valueOf(task.state());
-        if (previous.isTerminal()) {
-            throw ApiException.conflict("task " + id + " already ended as " + previous + "; nothing to cancel");
+        find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        return cancelIfAlive(id, "cancelled by request").orElseThrow(() -> ApiException.conflict("task " + id
+                + " already ended as " + find(id).orElseThrow().state() + "; nothing to cancel"));
+    }
+
+    /** Cancels a task that has not finished, with the reason in its record; empty when it has ended. */
+    @Transactional
+    public Optional<TaskView> cancelIfAlive(String id, String reason) {
+        while (true) {
+            Optional<TaskView> task = find(id);
+            if (task.isEmpty() || TaskState.valueOf(task.get().state()).isTerminal()) {
+                return Optional.empty();
+            }
+            String previous = task.get().state();
+            long now = clock.millis();
+            int updated = sql.sql("UPDATE tasks SET state = 'CANCELLED', finished_at = ?, message = ? "
+                            + "WHERE id = ? AND state = ?")
+                    .params(now, truncate(reason, 1000), id, previous).update();
+            // none updated: it moved on between the read and the update, so judge again from the new state
+            if (updated > 0) {
+                event(id, now, TaskState.CANCELLED, task.get().agent(), task.get().attempt(), reason + " while " + previous);
+                return find(id);
+            }
         }
-        long now = clock.millis();
-        int updated = sql.sql("UPDATE tasks SET state = 'CANCELLED', finished_at = ?, message = 'cancelled' "
-                        + "WHERE id = ? AND state = ?")
-                .params(now, id, previous.name()).update();
-        if (updated == 0) {
-            // it moved on between the read and the update: judge again from the new state
-            return cancel(id);
-        }
-        event(id, now, TaskState.CANCELLED, task.agent(), task.attempt(), "cancelled by request while " + previous);
-        return find(id).orElseThrow();
     }
 
     /**
@@ -320,17 +370,6 @@ public class TaskStore {
                 .params(taskId, at, state.name(), agent, attempt, truncate(message, 1000)).update();
     }
 
-    private static int whole(String name, String value, int absent) {
-        if (value == null || value.isEmpty()) {
-            return absent;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, got \"" + value + "\"");
-        }
-    }
-
     private static TaskState parseState(String state) {
         try {
             return TaskState.valueOf(state.toUpperCase());
@@ -348,7 +387,7 @@ public class TaskStore {
                 (Integer) rs.getObject("exit_code", Integer.class), rs.getString("stdout"), rs.getString("stderr"),
                 rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), null);
+                instant(rs, "finished_at"), rs.getString("job_id"), instant(rs, "scheduled_at"), null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,6 +1,7 @@
 package routes.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,16 @@ public record TaskView(String id, String type, String priority, String state, St
                        Integer exitCode, String stdout, String stderr, boolean stdoutTruncated,
                        boolean stderrTruncated, String message, Instant createdAt, Instant dispatchedAt,
                        Instant startedAt, Instant finishedAt,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String jobId,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Instant scheduledAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
+
+    /** For a job's run: how long after its scheduled time it started (null until it starts). */
+    @JsonProperty
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Long startLatenessMillis() {
+        return scheduledAt == null || startedAt == null ? null : startedAt.toEpochMilli() - scheduledAt.toEpochMilli();
+    }
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
@@ -22,6 +32,6 @@ public record TaskView(String id, String type, String priority, String state, St
     public TaskView withEvents(List<TaskEvent> events) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
-                message, createdAt, dispatchedAt, startedAt, finishedAt, events);
+                message, createdAt, dispatchedAt, startedAt, finishedAt, jobId, scheduledAt, events);
     }
 }

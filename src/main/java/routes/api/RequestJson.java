@@ -1,0 +1,68 @@
+package routes.api;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/** Reads a request body as JSON; an empty or malformed body is a 400 that says where it broke. */
+@Component
+public class RequestJson {
+
+    private final ObjectMapper json;
+
+    public RequestJson(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public JsonNode read(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("the request body is empty; send JSON");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** Rejects a field that is not in {@code known}, naming the ones that are. */
+    public static void onlyFields(JsonNode node, String at, String what, Set<String> known) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest(at + name + " is not a " + what + " field; known fields: " + new TreeSet<>(known));
+            }
+        }
+    }
+
+    public static String text(JsonNode node, String at, String field, String absent) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest(at + field + " must be a string, got " + value.getNodeType().name().toLowerCase());
+        }
+        return noNul(at + field, value.asText());
+    }
+
+    public static void requireMatch(String field, String value, Pattern pattern) {
+        if (!pattern.matcher(value).matches()) {
+            throw ApiException.badRequest(field + " must match " + pattern.pattern() + ", got \"" + value + "\"");
+        }
+    }
+
+    public static String noNul(String field, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(field + " must not contain NUL characters");
+        }
+        return value;
+    }
+}

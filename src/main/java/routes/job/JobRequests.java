@@ -1,0 +1,175 @@
+package routes.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Set;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.stereotype.Component;
+import routes.api.ApiException;
+import routes.api.RequestJson;
+import routes.config.ControlRole;
+import routes.task.TaskRequests;
+
+/**
+ * Validates job definitions at the edge. Every rejection names the field and what to fix; nothing invalid is
+ * stored.
+ */
+@Component
+@ControlRole
+public class JobRequests {
+
+    private static final Set<String> FIELDS = Set.of("name", "schedule", "task", "overlap", "maxRunning", "misfire",
+            "paused");
+    private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "timeZone", "at", "every", "start");
+    private static final int MAX_RUNNING_LIMIT = 10_000;
+    private static final Duration SHORTEST_PERIOD = Duration.ofSeconds(1);
+
+    private final RequestJson json;
+    private final TaskRequests tasks;
+    private final Schedules schedules;
+    private final Clock clock = Clock.systemUTC();
+
+    public JobRequests(RequestJson json, TaskRequests tasks, Schedules schedules) {
+        this.json = json;
+        this.tasks = tasks;
+        this.schedules = schedules;
+    }
+
+    public JobSpec parse(String body) {
+        JsonNode node = json.read(body);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object describing one job");
+        }
+        RequestJson.onlyFields(node, "", "job", FIELDS);
+        String name = RequestJson.text(node, "", "name", null);
+        if (name == null) {
+            throw ApiException.badRequest("name is required, such as \"nightly-backup\"");
+        }
+        RequestJson.requireMatch("name", name, TaskRequests.NAME);
+        JobSchedule schedule = schedule(node.get("schedule"));
+        return new JobSpec(name, schedule, tasks.template(node.get("task"), "task."),
+                choice(node, "overlap", Overlap.class, Overlap.ALLOW), maxRunning(node.get("maxRunning")),
+                choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")));
+    }
+
+    private JobSchedule schedule(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("schedule is required: an object with one of cron (\"*/5 * * * * ?\" or"
+                    + " \"0 9 * * 1-5\"), at (\"2030-01-01T09:00:00Z\") or every (\"30s\")");
+        }
+        RequestJson.onlyFields(node, "schedule.", "schedule", SCHEDULE_FIELDS);
+        String cron = RequestJson.text(node, "schedule.", "cron", null);
+        String at = RequestJson.text(node, "schedule.", "at", null);
+        String every = RequestJson.text(node, "schedule.", "every", null);
+        long given = Arrays.asList(cron, at, every).stream().filter(v -> v != null).count();
+        if (given != 1) {
+            throw ApiException.badRequest("schedule needs exactly one of cron, at and every; got " + given);
+        }
+        String zoneName = RequestJson.text(node, "schedule.", "timeZone", "UTC");
+        ZoneId zone = zone(zoneName);
+        String start = RequestJson.text(node, "schedule.", "start", null);
+        if (start != null && every == null) {
+            throw ApiException.badRequest("schedule.start belongs to an every schedule only");
+        }
+        Instant now = clock.instant();
+        JobSchedule schedule;
+        if (cron != null) {
+            schedule = new JobSchedule(cron.trim(), zoneName, null, null, null);
+        } else if (at != null) {
+            Instant when = instant("schedule.at", at, zone);
+            if (!when.isAfter(now)) {
+                throw ApiException.badRequest("schedule.at " + at + " is in the past; give a future time");
+            }
+            schedule = new JobSchedule(null, zoneName, when.toString(), null, null);
+        } else {
+            Duration period = period(every);
+            Instant first = start == null ? now : instant("schedule.start", start, zone);
+            schedule = new JobSchedule(null, zoneName, null, period.toString(), first.toString());
+        }
+        try {
+            schedules.fireTimes(schedule);
+        } catch (IllegalArgumentException invalid) {
+            throw ApiException.badRequest("schedule.cron \"" + cron + "\" is invalid: " + invalid.getMessage());
+        }
+        return schedule;
+    }
+
+    private static ZoneId zone(String name) {
+        if (!ZoneId.getAvailableZoneIds().contains(name)) {
+            throw ApiException.badRequest("schedule.timeZone \"" + name
+                    + "\" is not an IANA time zone name such as \"UTC\" or \"Europe/Berlin\"");
+        }
+        return ZoneId.of(name);
+    }
+
+    /** An ISO-8601 time with an offset ("2030-01-01T09:00:00Z"), or without one, read in the job's zone. */
+    private static Instant instant(String field, String text, ZoneId zone) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return LocalDateTime.parse(text).atZone(zone).toInstant();
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest(field + " must be an ISO-8601 time such as \"2030-01-01T09:00:00Z\""
+                        + " (without an offset it is read in timeZone), got \"" + text + "\"");
+            }
+        }
+    }
+
+    private static Duration period(String text) {
+        Duration period;
+        try {
+            period = DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw ApiException.badRequest("schedule.every must be a duration such as \"30s\", \"5m\", \"1h\" or"
+                    + " \"PT1H30M\", got \"" + text + "\"");
+        }
+        if (period.compareTo(SHORTEST_PERIOD) < 0) {
+            throw ApiException.badRequest("schedule.every must be at least 1s, got \"" + text + "\"");
+        }
+        return period;
+    }
+
+    private static <E extends Enum<E>> E choice(JsonNode node, String field, Class<E> type, E absent) {
+        String value = RequestJson.text(node, "", field, null);
+        if (value == null) {
+            return absent;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw ApiException.badRequest(field + " must be one of " + Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase()).toList() + ", got \"" + value + "\"");
+    }
+
+    private static Integer maxRunning(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1 || value.asInt() > MAX_RUNNING_LIMIT) {
+            throw ApiException.badRequest("maxRunning must be a whole number from 1 to " + MAX_RUNNING_LIMIT
+                    + " (leave it out for no limit), got " + value);
+        }
+        return value.asInt();
+    }
+
+    private static boolean paused(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest("paused must be true or false, got " + value);
+        }
+        return value.asBoolean();
+    }
+}

@@ -1,0 +1,205 @@
+package routes.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import routes.api.ApiException;
+import routes.api.Paging;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.config.TaskProperties;
+import routes.task.TaskSpec;
+
+/**
+ * Job definitions in SQL. Every change that alters when a job fires (edit, pause, resume) bumps its version
+ * and drops its planned fires, so a planner working from an older read plans nothing and the next planning
+ * pass starts from the new definition.
+ */
+@Component
+@ControlRole
+public class JobStore {
+
+    static final String COLUMNS = "id, name, schedule, template, overlap, max_running, misfire, paused, next_fire_at, "
+            + "version, created_at, updated_at";
+
+    private final JdbcClient sql;
+    private final JsonCodec json;
+    private final Schedules schedules;
+    private final TaskProperties tasks;
+    private final Clock clock = Clock.systemUTC();
+
+    public JobStore(JdbcClient sql, JsonCodec json, Schedules schedules, TaskProperties tasks) {
+        this.sql = sql;
+        this.json = json;
+        this.schedules = schedules;
+        this.tasks = tasks;
+    }
+
+    @Transactional
+    public JobView create(JobSpec spec) {
+        String id = UUID.randomUUID().toString();
+        long now = clock.millis();
+        try {
+            sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                    .params(id, spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
+                            spec.maxRunning(), spec.misfire().name(), spec.paused(), firstFire(spec.schedule(), now),
+                            now, now)
+                    .update();
+        } catch (DuplicateKeyException taken) {
+            throw nameTaken(spec.name());
+        }
+        return get(id);
+    }
+
+    /** Replaces a job's definition; fires already planned are dropped and planning restarts from now. */
+    @Transactional
+    public JobView replace(String id, JobSpec spec) {
+        get(id);
+        long now = clock.millis();
+        try {
+            sql.sql("UPDATE jobs SET name = ?, schedule = ?, template = ?, overlap = ?, max_running = ?, misfire = ?, "
+                            + "paused = ?, next_fire_at = ?, version = version + 1, updated_at = ? WHERE id = ?")
+                    .params(spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
+                            spec.maxRunning(), spec.misfire().name(), spec.paused(), firstFire(spec.schedule(), now),
+                            now, id)
+                    .update();
+        } catch (DuplicateKeyException taken) {
+            throw nameTaken(spec.name());
+        }
+        dropPlannedFires(id);
+        return get(id);
+    }
+
+    /** Stops new fires at once: the planned ones are dropped, and the planner passes over a paused job. */
+    @Transactional
+    public JobView pause(String id) {
+        get(id);
+        sql.sql("UPDATE jobs SET paused = TRUE, version = version + 1, updated_at = ? WHERE id = ?")
+                .params(clock.millis(), id).update();
+        dropPlannedFires(id);
+        return get(id);
+    }
+
+    /** Fires again from now on; what would have fired while paused does not. */
+    @Transactional
+    public JobView resume(String id) {
+        Job job = job(id);
+        long now = clock.millis();
+        sql.sql("UPDATE jobs SET paused = FALSE, next_fire_at = ?, version = version + 1, updated_at = ? "
+                        + "WHERE id = ? AND paused = TRUE")
+                .params(firstFire(job.schedule(), now), now, id).update();
+        return get(id);
+    }
+
+    /** Deletes a job and its fire records; the tasks it made stay, with their job id. */
+    @Transactional
+    public void delete(String id) {
+        if (sql.sql("DELETE FROM jobs WHERE id = ?").param(id).update() == 0) {
+            throw notFound(id);
+        }
+        sql.sql("DELETE FROM job_fires WHERE job_id = ?").param(id).update();
+    }
+
+    public JobView get(String id) {
+        return view(job(id));
+    }
+
+    public Job job(String id) {
+        return find(id).orElseThrow(() -> notFound(id));
+    }
+
+    public Optional<Job> find(String id) {
+        return sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(this::row).optional();
+    }
+
+    /** Jobs by name, with paging. */
+    public Map<String, Object> list(String limit, String offset) {
+        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
+        long total = sql.sql("SELECT COUNT(*) FROM jobs").query(Long.class).single();
+        List<JobView> jobs = sql.sql("SELECT " + COLUMNS + " FROM jobs ORDER BY name LIMIT ? OFFSET ?")
+                .params(page.limit(), page.offset()).query(this::row).list().stream().map(this::view).toList();
+        return page.body("jobs", jobs, total);
+    }
+
+    /** The job's next fire times from now, as its time zone tells them. */
+    public Map<String, Object> next(String id, String count, int maxCount) {
+        Job job = job(id);
+        int wanted = Paging.whole("count", count, 5);
+        if (wanted < 1 || wanted > maxCount) {
+            throw ApiException.badRequest("count must be from 1 to " + maxCount);
+        }
+        FireTimes times = schedules.fireTimes(job.schedule());
+        List<String> next = new ArrayList<>(wanted);
+        Instant from = clock.instant();
+        for (Instant fire = times.after(from); fire != null && next.size() < wanted; fire = times.after(fire)) {
+            next.add(fire.atZone(schedules.zone(job.schedule())).toOffsetDateTime().toString());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("description", times.description());
+        body.put("timeZone", job.schedule().timeZone());
+        body.put("paused", job.paused());
+        body.put("next", next);
+        return body;
+    }
+
+    /** The job's fires, newest first: which made a task, which were skipped or missed, and why. */
+    public Map<String, Object> fires(String id, String limit, String offset) {
+        job(id);
+        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
+        long total = sql.sql("SELECT COUNT(*) FROM job_fires WHERE job_id = ? AND state <> 'PLANNED'").param(id)
+                .query(Long.class).single();
+        List<FireView> fires = sql.sql("SELECT scheduled_at, state, task_id, message, taken_at FROM job_fires "
+                        + "WHERE job_id = ? AND state <> 'PLANNED' ORDER BY scheduled_at DESC LIMIT ? OFFSET ?")
+                .params(id, page.limit(), page.offset())
+                .query((rs, n) -> new FireView(Instant.ofEpochMilli(rs.getLong("scheduled_at")), rs.getString("state"),
+                        rs.getString("task_id"), rs.getString("message"), Instant.ofEpochMilli(rs.getLong("taken_at"))))
+                .list();
+        return page.body("fires", fires, total);
+    }
+
+    private Long firstFire(JobSchedule schedule, long now) {
+        Instant first = schedules.fireTimes(schedule).after(Instant.ofEpochMilli(now - 1));
+        return first == null ? null : first.toEpochMilli();
+    }
+
+    private void dropPlannedFires(String id) {
+        sql.sql("DELETE FROM job_fires WHERE job_id = ? AND state = 'PLANNED'").param(id).update();
+    }
+
+    JobView view(Job job) {
+        FireTimes times = schedules.fireTimes(job.schedule());
+        Instant next = job.paused() ? null : times.after(clock.instant());
+        return new JobView(job.id(), job.name(), job.schedule(), times.description(), job.task(), job.overlap(),
+                job.maxRunning(), job.misfire(), job.paused(), next, Instant.ofEpochMilli(job.createdAt()),
+                Instant.ofEpochMilli(job.updatedAt()));
+    }
+
+    Job row(ResultSet rs, int row) throws SQLException {
+        long nextFire = rs.getLong("next_fire_at");
+        Long nextFireAt = rs.wasNull() ? null : nextFire;
+        return new Job(rs.getString("id"), rs.getString("name"), json.read(rs.getString("schedule"), JobSchedule.class),
+                json.read(rs.getString("template"), TaskSpec.class), Overlap.valueOf(rs.getString("overlap")),
+                (Integer) rs.getObject("max_running", Integer.class), Misfire.valueOf(rs.getString("misfire")),
+                rs.getBoolean("paused"), nextFireAt, rs.getInt("version"), rs.getLong("created_at"),
+                rs.getLong("updated_at"));
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("no job with id " + id);
+    }
+
+    private static ApiException nameTaken(String name) {
+        return ApiException.conflict("a job named \"" + name + "\" exists already; job names are unique");
+    }
+}

@@ -1,0 +1,104 @@
+package routes.redis;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.config.JobProperties;
+import routes.job.PlannedFire;
+
+/**
+ * The planned fires of the next few seconds, in a sorted set scored by due time. Only a window: SQL holds
+ * every planned fire, and the planner rebuilds the wheel from it when Redis has lost it.
+ */
+@Component
+@ControlRole
+public class TimeWheel {
+
+    /**
+     * Takes due fires off the wheel. KEYS[1] wheel; ARGV[1] now (epoch ms), ARGV[2] most to take. Returns the
+     * due members, or, when none is due, {"", score of the next one} ({} when the wheel is empty).
+     */
+    private static final RedisScript<List> TAKE = RedisScript.of("""
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            if #due > 0 then
+              redis.call('ZREM', KEYS[1], unpack(due))
+              return due
+            end
+            local head = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            if #head == 0 then
+              return {}
+            end
+            return {'', head[2]}
+            """, List.class);
+
+    /** Longest nap between looks at the wheel: a fire planned while napping is late by at most this. */
+    private static final long NAP_MILLIS = 100;
+    private static final int ADD_CHUNK = 1000;
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JobProperties jobs;
+    private final Clock clock = Clock.systemUTC();
+
+    public TimeWheel(StringRedisTemplate redis, RedisKeys keys, JobProperties jobs) {
+        this.redis = redis;
+        this.keys = keys;
+        this.jobs = jobs;
+    }
+
+    public void add(Collection<PlannedFire> fires) {
+        List<PlannedFire> all = List.copyOf(fires);
+        for (int from = 0; from < all.size(); from += ADD_CHUNK) {
+            Set<TypedTuple<String>> chunk = new HashSet<>();
+            for (PlannedFire fire : all.subList(from, Math.min(all.size(), from + ADD_CHUNK))) {
+                chunk.add(TypedTuple.of(fire.member(), (double) fire.scheduledAt()));
+            }
+            redis.opsForZSet().add(keys.wheel(), chunk);
+        }
+    }
+
+    /**
+     * Waits up to a second for fires to fall due and takes them (at most the configured batch). Taking is
+     * atomic: two control nodes never take the same entry.
+     */
+    public List<PlannedFire> takeDue() throws InterruptedException {
+        long deadline = clock.millis() + 1000;
+        while (true) {
+            long now = clock.millis();
+            List<?> answer = redis.execute(TAKE, List.of(keys.wheel()), Long.toString(now),
+                    Integer.toString(jobs.takeBatch()));
+            if (answer != null && !answer.isEmpty() && !"".equals(answer.get(0))) {
+                List<PlannedFire> due = new ArrayList<>(answer.size());
+                answer.forEach(member -> due.add(PlannedFire.parse((String) member)));
+                return due;
+            }
+            long nap = NAP_MILLIS;
+            if (answer != null && answer.size() == 2) {
+                nap = Math.min(nap, Long.parseLong((String) answer.get(1)) - now);
+            }
+            nap = Math.min(nap, deadline - now);
+            if (nap <= 0 && now >= deadline) {
+                return List.of();
+            }
+            Thread.sleep(Math.max(1, nap));
+        }
+    }
+
+    /** False when Redis lost the wheel (restarted empty or flushed) since it was last built. */
+    public boolean isBuilt() {
+        return Boolean.TRUE.equals(redis.hasKey(keys.wheelBuilt()));
+    }
+
+    /** Marks the wheel built; called before the planned fires are added, so a loss during the adding shows. */
+    public void markBuilt() {
+        redis.opsForValue().set(keys.wheelBuilt(), Long.toString(clock.millis()));
+    }
+}
