@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Set;
 import org.springframework.boot.convert.DurationStyle;
@@ -91,7 +92,7 @@ public class JobRequests {
             schedule = new JobSchedule(null, zoneName, when.toString(), null, null);
         } else {
             Duration period = period(every);
-            Instant first = start == null ? now : instant("schedule.start", start, zone);
+            Instant first = start == null ? now.truncatedTo(ChronoUnit.MILLIS) : instant("schedule.start", start, zone);
             schedule = new JobSchedule(null, zoneName, null, period.toString(), first.toString());
         }
         try {
@@ -113,10 +114,10 @@ public class JobRequests {
     /** An ISO-8601 time with an offset ("2030-01-01T09:00:00Z"), or without one, read in the job's zone. */
     private static Instant instant(String field, String text, ZoneId zone) {
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
         } catch (DateTimeParseException withoutOffset) {
             try {
-                return LocalDateTime.parse(text).atZone(zone).toInstant();
+                return LocalDateTime.parse(text).atZone(zone).toInstant().truncatedTo(ChronoUnit.MILLIS);
             } catch (DateTimeParseException e) {
                 throw ApiException.badRequest(field + " must be an ISO-8601 time such as \"2030-01-01T09:00:00Z\""
                         + " (without an offset it is read in timeZone), got \"" + text + "\"");

@@ -37,6 +37,29 @@ public class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), token);
     }
 
+    public Response put(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), token);
+    }
+
+    public Response delete(String path) {
+        return send(request(path).DELETE(), token);
+    }
+
+    /** A created job's id; fails the test unless the job was accepted. */
+    public String createJob(String json) {
+        Response response = post("/api/jobs", json);
+        if (response.status() != 201) {
+            throw new AssertionError("job refused: " + response.status() + " " + response.body());
+        }
+        return response.text("id");
+    }
+
+    /** The tasks a job made, newest first. */
+    public JsonNode runs(String jobId) {
+        return get("/api/jobs/" + jobId + "/runs?limit=500").body().path("tasks");
+    }
+
     public Response get(String path) {
         return send(request(path).GET(), token);
     }
