@@ -13,90 +13,14 @@ Usage: ops/bench/dispatch_bench.py [--setup embedded|external] [--tasks N] [--ra
   external: a control and an agent process against MariaDB (127.0.0.1:3306) and Redis (127.0.0.1:6379)
 """
 import argparse
-import json
 import os
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from datetime import datetime
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-JAR = os.path.join(ROOT, "target", "caravan.jar")
-TOKEN = "bench-token-" + os.urandom(8).hex()
-PREFIX = "bench-" + os.urandom(4).hex()
-
-
-def parse_time(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-class Api:
-    def __init__(self, port):
-        self.base = f"http://127.0.0.1:{port}"
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
-
-    def submit(self):
-        return self.call("POST", "/api/tasks", {"command": ["true"]})["id"]
-
-    def submit_batch(self, count):
-        batch = self.call("POST", "/api/tasks/batch", {"tasks": [{"command": ["true"]}] * count})
-        return [s["task"]["id"] for s in batch]
-
-    def task(self, task_id):
-        return self.call("GET", "/api/tasks/" + task_id)
-
-
-def wait_ready(api, process, seconds=120):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit("caravan exited during start; see its log")
-        try:
-            if api.call("GET", "/api/agents"):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.5)
-    sys.exit("caravan did not become ready")
-
-
-def start(setup, workdir, slots):
-    common = ["-Xmx1g", "-jar", JAR, f"--caravan.data-dir={workdir}", f"--caravan.agent.slots={slots}",
-              "--logging.level.root=WARN"]
-    logs = open(os.path.join(workdir, "caravan.log"), "w")
-    if setup == "embedded":
-        port = 18080
-        procs = [subprocess.Popen(["java"] + common + [f"--server.port={port}",
-                                                      f"--caravan.security.admin-token={TOKEN}"],
-                                  stdout=logs, stderr=subprocess.STDOUT)]
-        return port, procs
-    database = "caravan_bench"
-    subprocess.run(["mariadb", "-uroot", "-e", f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database}"],
-                   check=True)
-    prefix = PREFIX
-    redis = ["--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=6379", f"--caravan.redis.prefix={prefix}"]
-    port = 18080
-    control = subprocess.Popen(["java"] + common + redis + [
-        "--caravan.role=control", f"--server.port={port}", f"--caravan.security.admin-token={TOKEN}",
-        f"--spring.datasource.url=jdbc:mysql://127.0.0.1:3306/{database}?rewriteBatchedStatements=true",
-        "--spring.datasource.username=root", "--spring.datasource.password="],
-        stdout=logs, stderr=subprocess.STDOUT)
-    agent = subprocess.Popen(["java"] + common + redis + ["--caravan.role=agent", "--server.port=18081"],
-                             stdout=logs, stderr=subprocess.STDOUT)
-    return port, [control, agent]
-
+from benchlib import Api, ROOT, build_jar, cpu_ms, parse_time, percentile, start, stop, wait_ready
 
 def wait_all(api, ids, seconds=600):
     """Waits until no task is queued, dispatched or running (cheap polls of the list totals, so the waiting
@@ -120,24 +44,6 @@ def wait_all(api, ids, seconds=600):
     return views
 
 
-def cpu_ms(pids):
-    """CPU time (user + system, ms) used so far by these processes, and separately by their reaped children
-    (the commands the agent ran)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    own = children = 0
-    for pid in pids:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        own += int(fields[11]) + int(fields[12])
-        children += int(fields[13]) + int(fields[14])
-    return own * 1000 / ticks, children * 1000 / ticks
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--setup", choices=["embedded", "external"], default="embedded")
@@ -149,8 +55,7 @@ def main():
     parser.add_argument("--clients", type=int, default=4, help="threads for the submit-rate figure")
     parser.add_argument("--submits", type=int, default=1000, help="single submissions for the submit-rate figure")
     args = parser.parse_args()
-    if not os.path.exists(JAR):
-        subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "package", "-DskipTests"], cwd=ROOT, check=True)
+    build_jar()
 
     spawn = float(subprocess.run(["java", os.path.join(ROOT, "ops", "bench", "SpawnRate.java"), str(args.tasks),
                                   str(args.slots), "true"], capture_output=True, text=True, check=True).stdout)
@@ -218,18 +123,7 @@ def main():
         print(f"latency submit->finished at {args.rate}/s: p50 {percentile(latencies, 50):.1f} ms, "
               f"p95 {percentile(latencies, 95):.1f} ms, p99 {percentile(latencies, 99):.1f} ms")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=60)
-        if args.setup == "external":
-            subprocess.run(["mariadb", "-uroot", "-e", "DROP DATABASE IF EXISTS caravan_bench"], check=False)
-            keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],
-                                  capture_output=True, text=True).stdout.split()
-            for start_at in range(0, len(keys), 500):
-                subprocess.run(["redis-cli", "DEL"] + keys[start_at:start_at + 500], capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
-
+        stop(procs, args.setup, workdir)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,133 @@
+"""What Caravan's benchmarks share: starting Caravan (the standalone quick start, or control and agent processes
+against MariaDB and Redis), its HTTP API with the bench's token, clean-up, and percentiles."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JAR = os.path.join(ROOT, "target", "caravan.jar")
+TOKEN = "bench-token-" + os.urandom(8).hex()
+PREFIX = "bench-" + os.urandom(4).hex()
+DATABASE = "caravan_bench"
+
+
+def parse_time(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+class Api:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")
+
+    def text(self, path):
+        request = urllib.request.Request(self.base + path, headers={"Authorization": "Bearer " + TOKEN})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read().decode()
+
+    def submit(self):
+        return self.call("POST", "/api/tasks", {"command": ["true"]})["id"]
+
+    def submit_batch(self, count):
+        batch = self.call("POST", "/api/tasks/batch", {"tasks": [{"command": ["true"]}] * count})
+        return [s["task"]["id"] for s in batch]
+
+    def task(self, task_id):
+        return self.call("GET", "/api/tasks/" + task_id)
+
+
+def wait_ready(api, process, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            sys.exit("caravan exited during start; see its log")
+        try:
+            if api.call("GET", "/api/agents"):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.5)
+    sys.exit("caravan did not become ready")
+
+
+def start(setup, workdir, slots, control_args=(), control_heap="1g"):
+    common = ["-jar", JAR, f"--caravan.data-dir={workdir}", f"--caravan.agent.slots={slots}",
+              "--logging.level.root=WARN"]
+    logs = open(os.path.join(workdir, "caravan.log"), "w")
+    if setup == "embedded":
+        port = 18080
+        procs = [subprocess.Popen(["java", "-Xmx" + control_heap] + common + list(control_args) + [f"--server.port={port}",
+                                                      f"--caravan.security.admin-token={TOKEN}"],
+                                  stdout=logs, stderr=subprocess.STDOUT)]
+        return port, procs
+    database = DATABASE
+    subprocess.run(["mariadb", "-uroot", "-e", f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database}"],
+                   check=True)
+    prefix = PREFIX
+    redis = ["--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=6379", f"--caravan.redis.prefix={prefix}"]
+    port = 18080
+    control = subprocess.Popen(["java", "-Xmx" + control_heap] + common + redis + list(control_args) + [
+        "--caravan.role=control", f"--server.port={port}", f"--caravan.security.admin-token={TOKEN}",
+        f"--spring.datasource.url=jdbc:mysql://127.0.0.1:3306/{database}?rewriteBatchedStatements=true",
+        "--spring.datasource.username=root", "--spring.datasource.password="],
+        stdout=logs, stderr=subprocess.STDOUT)
+    agent = subprocess.Popen(["java", "-Xmx1g"] + common + redis + ["--caravan.role=agent", "--server.port=18081"],
+                             stdout=logs, stderr=subprocess.STDOUT)
+    return port, [control, agent]
+
+
+def cpu_ms(pids):
+    """CPU time (user + system, ms) used so far by these processes, and separately by their reaped children
+    (the commands the agent ran)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    own = children = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        own += int(fields[11]) + int(fields[12])
+        children += int(fields[13]) + int(fields[14])
+    return own * 1000 / ticks, children * 1000 / ticks
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def build_jar():
+    if not os.path.exists(JAR):
+        subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "package", "-DskipTests"], cwd=ROOT, check=True)
+
+
+def stop(procs, setup, workdir):
+    """Stops Caravan and removes what the run left: its database and Redis keys (external), its data directory."""
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=60)
+    if setup == "external":
+        subprocess.run(["mariadb", "-uroot", "-e", "DROP DATABASE IF EXISTS " + DATABASE], check=False)
+        keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],
+                              capture_output=True, text=True).stdout.split()
+        for start_at in range(0, len(keys), 500):
+            subprocess.run(["redis-cli", "DEL"] + keys[start_at:start_at + 500], capture_output=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def sql(query):
+    """Rows of a query against the external setup's database, as lists of strings."""
+    out = subprocess.run(["mariadb", "-uroot", "-N", "-B", DATABASE, "-e", query], capture_output=True, text=True,
+                         check=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
