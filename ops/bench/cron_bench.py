@@ -50,16 +50,21 @@ def wait_until(epoch_ms):
     time.sleep(max(0.0, epoch_ms / 1000 - time.time()))
 
 
+def metrics(api, prefix):
+    """The Prometheus samples whose names start with prefix, keyed by name and labels."""
+    samples = {}
+    for line in api.text("/actuator/prometheus").splitlines():
+        if line.startswith(prefix):
+            key, value = line.rsplit(" ", 1)
+            samples[key] = float(value)
+    return samples
+
+
 def planner_passes(api):
-    """(count, total seconds, max seconds) of the planner's passes, from the Prometheus endpoint."""
-    text = api.text("/actuator/prometheus")
-    figures = {}
-    for line in text.splitlines():
-        if line.startswith("caravan_planner_pass_seconds"):
-            name, value = line.split("{")[0], float(line.rsplit(" ", 1)[1])
-            figures[name] = value
-    return (figures.get("caravan_planner_pass_seconds_count", 0), figures.get("caravan_planner_pass_seconds_sum", 0),
-            figures.get("caravan_planner_pass_seconds_max", 0))
+    """(count, total seconds, max seconds) of the planner's passes."""
+    samples = metrics(api, "caravan_planner_pass_seconds")
+    return (samples.get("caravan_planner_pass_seconds_count", 0), samples.get("caravan_planner_pass_seconds_sum", 0),
+            samples.get("caravan_planner_pass_seconds_max", 0))
 
 
 def heap_after_gc(pid):
@@ -117,6 +122,10 @@ def main():
         print(f"precision, {args.jobs} jobs every second for {args.seconds} s ({expected} fires): "
               f"creation lateness p50 {percentile(lateness, 50)} ms, p99 {percentile(lateness, 99)} ms, "
               f"max {max(lateness)} ms")
+        queued = metrics(api, "caravan_jobs_fire_queued_seconds")
+        p50, p99 = (1000 * queued['caravan_jobs_fire_queued_seconds{quantile="%s"}' % q] for q in ("0.5", "0.99"))
+        print(f"scheduled -> stored and queued (Caravan's timer, last ~2 min): p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+              f"max {1000 * queued['caravan_jobs_fire_queued_seconds_max']:.0f} ms")
         print(f"missed fires: {expected - distinct}; duplicate fires: {len(lateness) - distinct}; "
               f"fires skipped or missed by policy: {dict((s, int(n)) for s, n in not_fired) or 0}")
         pause(api, ids)

@@ -133,6 +133,9 @@ class JobsTest {
         // nothing to await here: the point is that nothing happens while three fires would have been due
         Thread.sleep(3000);
         assertThat(api.runs(id).size()).isEqualTo(runs);
+        // an edit that does not say "paused" leaves the job paused
+        assertThat(api.put("/api/jobs/" + id, "{\"name\": \"pausable\", \"schedule\": {\"every\": \"1s\"}, " + TASK + "}")
+                .body().path("paused").asBoolean()).isTrue();
         api.post("/api/jobs/" + id + "/resume", "");
         await().atMost(Duration.ofSeconds(20)).until(() -> api.runs(id).size() > runs);
         api.post("/api/jobs/" + id + "/pause", "");

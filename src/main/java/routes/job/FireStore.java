@@ -64,6 +64,9 @@ public class FireStore {
      */
     @Transactional
     public List<PlannedFire> store(List<Plan> plans) {
+        // rows are locked in id order, as the taker locks them: two transactions cannot wait on each other
+        plans = new ArrayList<>(plans);
+        plans.sort(Comparator.comparing(plan -> plan.job().id()));
         List<Object[]> advances = new ArrayList<>(plans.size());
         for (Plan plan : plans) {
             advances.add(new Object[] {plan.nextFireAt(), plan.job().id(), plan.job().version(), plan.job().nextFireAt()});
@@ -98,10 +101,13 @@ public class FireStore {
     @Transactional
     public Taken runNow(String jobId) {
         Job job = jobs.job(jobId);
-        long now = clock.millis();
-        sql.sql("INSERT INTO job_fires (job_id, scheduled_at, state) VALUES (?, ?, 'PLANNED')").params(job.id(), now)
-                .update();
-        return take(List.of(new PlannedFire(job.id(), now)), "run now by request");
+        long at = clock.millis();
+        // a scheduled fire may hold this very millisecond: then the next free one is taken
+        while (sql.sql("INSERT IGNORE INTO job_fires (job_id, scheduled_at, state) VALUES (?, ?, 'PLANNED')")
+                .params(job.id(), at).update() == 0) {
+            at++;
+        }
+        return take(List.of(new PlannedFire(job.id(), at)), "run now by request");
     }
 
     /**

@@ -164,9 +164,9 @@ public class JobRequests {
         return value.asInt();
     }
 
-    private static boolean paused(JsonNode value) {
+    private static Boolean paused(JsonNode value) {
         if (value == null || value.isNull()) {
-            return false;
+            return null;
         }
         if (!value.isBoolean()) {
             throw ApiException.badRequest("paused must be true or false, got " + value);

@@ -7,7 +7,8 @@ import routes.task.TaskSpec;
  *
  * @param task       the template every fire's task is made from
  * @param maxRunning most runs alive at once; null for no limit
+ * @param paused     null when not given: a new job is not paused, an edited one keeps its state
  */
 public record JobSpec(String name, JobSchedule schedule, TaskSpec task, Overlap overlap, Integer maxRunning,
-                      Misfire misfire, boolean paused) {
+                      Misfire misfire, Boolean paused) {
 }

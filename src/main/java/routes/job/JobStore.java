@@ -53,8 +53,8 @@ public class JobStore {
         try {
             sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
                     .params(id, spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
-                            spec.maxRunning(), spec.misfire().name(), spec.paused(), firstFire(spec.schedule(), now),
-                            now, now)
+                            spec.maxRunning(), spec.misfire().name(), Boolean.TRUE.equals(spec.paused()),
+                            firstFire(spec.schedule(), now), now, now)
                     .update();
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
@@ -69,7 +69,7 @@ public class JobStore {
         long now = clock.millis();
         try {
             sql.sql("UPDATE jobs SET name = ?, schedule = ?, template = ?, overlap = ?, max_running = ?, misfire = ?, "
-                            + "paused = ?, next_fire_at = ?, version = version + 1, updated_at = ? WHERE id = ?")
+                            + "paused = COALESCE(?, paused), next_fire_at = ?, version = version + 1, updated_at = ? WHERE id = ?")
                     .params(spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
                             spec.maxRunning(), spec.misfire().name(), spec.paused(), firstFire(spec.schedule(), now),
                             now, id)

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
 
 /**
  * Turns a job's schedule into its fire times. Two cron dialects, told apart by the number of fields:
@@ -24,6 +25,7 @@ import org.springframework.stereotype.Component;
  * not, and either way the unrestricted field then plays no part.
  */
 @Component
+@ControlRole
 public class Schedules {
 
     /** Quartz's fields and specials, without its "one day field must be ?" rule and without "?" itself. */
