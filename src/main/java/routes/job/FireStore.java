@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import routes.api.ApiException;
 import routes.config.ControlRole;
@@ -98,7 +99,7 @@ public class FireStore {
     }
 
     /** A fire of the job now, outside its schedule, taken at once. */
-    @Transactional
+    @Transactional(isolation = Isolation.READ_COMMITTED)
     public Taken runNow(String jobId) {
         Job job = jobs.job(jobId);
         long at = clock.millis();
@@ -113,9 +114,10 @@ public class FireStore {
     /**
      * Takes due fires in one transaction: each one is FIRED (with a new task), SKIPPED (overlap policy,
      * maxRunning) or MISSED (misfire policy), and why is recorded with it. Fires another node took already,
-     * and fires of deleted or paused jobs, are passed over.
+     * and fires of deleted or paused jobs, are passed over. Read committed: once a job's row is locked, its
+     * alive runs are read as last committed, including runs another node made a moment ago.
      */
-    @Transactional
+    @Transactional(isolation = Isolation.READ_COMMITTED)
     public Taken take(List<PlannedFire> due) {
         return take(due, null);
     }

@@ -304,30 +304,34 @@ public class TaskStore {
     /** Cancels a task that has not finished. 404 when unknown, 409 when already finished. */
     @Transactional
     public TaskView cancel(String id) {
-        find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
-        return cancelIfAlive(id, "cancelled by request").orElseThrow(() -> ApiException.conflict("task " + id
-                + " already ended as " + find(id).orElseThrow().state() + "; nothing to cancel"));
+        String state = lockedState(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        if (TaskState.valueOf(state).isTerminal()) {
+            throw ApiException.conflict("task " + id + " already ended as " + state + "; nothing to cancel");
+        }
+        return cancelIfAlive(id, "cancelled by request").orElseThrow();
     }
 
     /** Cancels a task that has not finished, with the reason in its record; empty when it has ended. */
     @Transactional
     public Optional<TaskView> cancelIfAlive(String id, String reason) {
-        while (true) {
-            Optional<TaskView> task = find(id);
-            if (task.isEmpty() || TaskState.valueOf(task.get().state()).isTerminal()) {
-                return Optional.empty();
-            }
-            String previous = task.get().state();
-            long now = clock.millis();
-            int updated = sql.sql("UPDATE tasks SET state = 'CANCELLED', finished_at = ?, message = ? "
-                            + "WHERE id = ? AND state = ?")
-                    .params(now, truncate(reason, 1000), id, previous).update();
-            // none updated: it moved on between the read and the update, so judge again from the new state
-            if (updated > 0) {
-                event(id, now, TaskState.CANCELLED, task.get().agent(), task.get().attempt(), reason + " while " + previous);
-                return find(id);
-            }
+        Optional<String> previous = lockedState(id);
+        if (previous.isEmpty() || TaskState.valueOf(previous.get()).isTerminal()) {
+            return Optional.empty();
         }
+        long now = clock.millis();
+        sql.sql("UPDATE tasks SET state = 'CANCELLED', finished_at = ?, message = ? WHERE id = ?")
+                .params(now, truncate(reason, 1000), id).update();
+        TaskView cancelled = find(id).orElseThrow();
+        event(id, now, TaskState.CANCELLED, cancelled.agent(), cancelled.attempt(), reason + " while " + previous.get());
+        return Optional.of(cancelled);
+    }
+
+    /**
+     * A task's state as last committed, not as this transaction's snapshot may still show it, locked until the
+     * transaction ends.
+     */
+    private Optional<String> lockedState(String id) {
+        return sql.sql("SELECT state FROM tasks WHERE id = ? FOR UPDATE").param(id).query(String.class).optional();
     }
 
     /**
