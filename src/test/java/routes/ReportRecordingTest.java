@@ -1,21 +1,28 @@
 package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import routes.results.ReceivedReport;
 import routes.results.RunReport;
 import routes.support.Api;
 import routes.support.Cluster;
 import routes.task.TaskStore;
+import routes.task.TaskView;
 
 /** How agents' reports become the record: in any order, once, and only for the current attempt. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -87,6 +94,23 @@ class ReportRecordingTest {
     }
 
     /** A task claimed for an agent that does not exist: DISPATCHED in attempt 1, nothing will run it. */
+    @Test
+    void aCancelWhoseTransactionBeganBeforeTheOutcomeWasStoredLeavesTheOutcome() {
+        String id = dispatchedTask();
+        TransactionTemplate transaction = new TransactionTemplate(
+                cluster.controlContext().getBean(PlatformTransactionManager.class));
+        Optional<TaskView> cancelled = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> transaction.execute(status -> {
+            // this transaction's snapshot (MariaDB: repeatable read) holds the task as DISPATCHED ...
+            assertThat(store.find(id).orElseThrow().state()).isEqualTo("DISPATCHED");
+            // ... while the outcome is stored and committed by another thread, as result-ingest would
+            CompletableFuture.runAsync(() -> store.recordAll(List.of(finished(id, 1, System.currentTimeMillis(),
+                    "SUCCEEDED")))).join();
+            return store.cancelIfAlive(id, "cancelled by a test");
+        }));
+        assertThat(cancelled).isEmpty();
+        assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
     private String dispatchedTask() {
         String id = api.submit("{\"type\": \"recording\", \"command\": [\"true\"]}");
         assertThat(store.claim(id, "ghost")).hasValue(1);
