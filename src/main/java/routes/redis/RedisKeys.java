@@ -63,6 +63,11 @@ public class RedisKeys {
         return tag + ":results:ingesting:" + nodeId;
     }
 
+    /** List of "agent|taskId:attempt" entries a control node took back from dead agents and has not yet re-queued. */
+    public String reclaiming(String nodeId) {
+        return tag + ":reclaiming:" + nodeId;
+    }
+
     /** Sorted set: planned job fires "jobId@epochMillis", scored by their time. Rebuilt from SQL when lost. */
     public String wheel() {
         return tag + ":wheel";

@@ -26,6 +26,7 @@ import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.config.TaskProperties;
+import routes.redis.ReclaimedEntry;
 import routes.results.ReceivedReport;
 import routes.results.RunReport;
 
@@ -215,6 +216,28 @@ public class TaskStore {
         if (updated > 0) {
             event(id, now, TaskState.QUEUED, null, attempt, reason);
         }
+    }
+
+    /**
+     * Puts the tasks a dead agent held back in the QUEUED state, each only if it is still at the attempt that
+     * agent had: an entry for an older attempt, or for a task that ended, changes nothing. Returns the tasks
+     * re-queued.
+     */
+    @Transactional
+    public List<TaskView> requeueFromDeadAgent(List<ReclaimedEntry> entries) {
+        long now = clock.millis();
+        List<TaskView> requeued = new ArrayList<>();
+        for (ReclaimedEntry entry : entries) {
+            int updated = sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL, "
+                            + "started_at = NULL WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
+                    .params(entry.taskId(), entry.attempt()).update();
+            if (updated > 0) {
+                event(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), "agent " + entry.agent()
+                        + " sent no heartbeat within caravan.dispatcher.agent-timeout: declared dead, task back in its queue");
+                find(entry.taskId()).ifPresent(requeued::add);
+            }
+        }
+        return requeued;
     }
 
     /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */

@@ -1,0 +1,85 @@
+package routes.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import routes.config.ControlProperties;
+import routes.config.ControlRole;
+import routes.config.DispatcherProperties;
+
+/**
+ * Takes the work of dead agents (no heartbeat for longer than the agent timeout) back: their inbox and
+ * in-flight entries move, atomically, into this control node's reclaiming list, where they stay until they are
+ * re-queued in SQL; a node that dies in between finds them there when it starts again.
+ */
+@Component
+@ControlRole
+public class DeadAgents {
+
+    /**
+     * KEYS[1] agents sorted set, KEYS[2] the agent's inbox, KEYS[3] its in-flight list, KEYS[4] this node's
+     * reclaiming list; ARGV[1] agent id, ARGV[2] agent timeout (ms). Checks, at Redis's time, that the agent is
+     * still silent, then moves its entries as "agent|entry". Returns how many moved.
+     */
+    private static final RedisScript<Long> RECLAIM = RedisScript.of("""
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            local beat = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if beat and tonumber(beat) >= now - tonumber(ARGV[2]) then
+              return 0
+            end
+            local moved = 0
+            for _, list in ipairs({KEYS[2], KEYS[3]}) do
+              for _, entry in ipairs(redis.call('LRANGE', list, 0, -1)) do
+                redis.call('RPUSH', KEYS[4], ARGV[1] .. '|' .. entry)
+                moved = moved + 1
+              end
+              redis.call('DEL', list)
+            end
+            return moved
+            """, Long.class);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final AgentRegistry agents;
+    private final DispatcherProperties dispatcher;
+    private final String nodeId;
+
+    public DeadAgents(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, DispatcherProperties dispatcher,
+                      ControlProperties control) {
+        this.redis = redis;
+        this.keys = keys;
+        this.agents = agents;
+        this.dispatcher = dispatcher;
+        this.nodeId = control.nodeId();
+    }
+
+    /**
+     * Moves the entries of every dead agent into this node's reclaiming list, and returns all that list holds
+     * (with what an earlier, interrupted round left there).
+     */
+    public List<ReclaimedEntry> reclaim() {
+        for (AgentLoad agent : agents.all()) {
+            if (!agent.alive()) {
+                String id = agent.status().id();
+                redis.execute(RECLAIM, List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
+                        id, Long.toString(dispatcher.agentTimeout().toMillis()));
+            }
+        }
+        List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
+        List<ReclaimedEntry> entries = new ArrayList<>();
+        if (held != null) {
+            held.forEach(entry -> entries.add(ReclaimedEntry.parse(entry)));
+        }
+        return entries;
+    }
+
+    /** Called once the reclaimed entries are re-queued (or found stale) in SQL. */
+    public void acknowledge(List<ReclaimedEntry> entries) {
+        if (!entries.isEmpty()) {
+            redis.opsForList().trim(keys.reclaiming(nodeId), entries.size(), -1);
+        }
+    }
+}

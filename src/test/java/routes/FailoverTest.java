@@ -1,0 +1,70 @@
+package routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import routes.results.RunReport;
+import routes.support.AgentProcess;
+import routes.support.Api;
+import routes.support.Cluster;
+
+/** An agent killed with SIGKILL: its running tasks go back to the queue, run elsewhere, and it cannot overwrite them. */
+class FailoverTest {
+
+    private static final String LONG_TASK = "{\"command\": [\"sleep\", \"30\"], \"labels\": {\"pool\": \"failover\"}}";
+
+    @Test
+    void aKilledAgentsTasksRunElsewhereAndItsLateReportIsIgnored(@TempDir Path dir) throws Exception {
+        try (Cluster cluster = new Cluster(dir).control("--caravan.dispatcher.agent-timeout=2s");
+             AgentProcess doomed = new AgentProcess(cluster.stores(), dir, "doomed", 2, Map.of("pool", "failover"))) {
+            Api api = cluster.api();
+            await().atMost(Duration.ofSeconds(90)).until(() -> alive(api, "doomed"));
+            List<String> tasks = List.of(api.submit(LONG_TASK), api.submit(LONG_TASK));
+            await().atMost(Duration.ofSeconds(30)).until(() -> tasks.stream().allMatch(id -> runningOn(api, id, "doomed")));
+
+            cluster.agent("survivor", 2, "default", Map.of("pool", "failover"));
+            doomed.kill();
+            for (String id : tasks) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> runningOn(api, id, "survivor"));
+                JsonNode task = api.task(id);
+                assertThat(task.path("attempt").asInt()).isEqualTo(2);
+                assertThat(task.path("events").findValuesAsText("message"))
+                        .anyMatch(m -> m.startsWith("agent doomed sent no heartbeat"));
+            }
+
+            // the dead agent's outcome for attempt 1 arrives late (a zombie coming back): recorded as ignored
+            String stale = tasks.get(0);
+            RunReport late = new RunReport(RunReport.FINISHED, stale, 1, "doomed", System.currentTimeMillis(),
+                    "SUCCEEDED", 0, "", "", false, false, null);
+            cluster.stores().redis().opsForList().rightPush("{" + cluster.stores().prefix + "}:results",
+                    new ObjectMapper().writeValueAsString(late));
+            await().atMost(Duration.ofSeconds(20)).until(() -> api.task(stale).path("events").findValuesAsText("message")
+                    .stream().anyMatch(m -> m.contains("report of attempt 1 from doomed")));
+            assertThat(api.task(stale).path("state").asText()).isEqualTo("RUNNING");
+            assertThat(api.task(stale).path("agent").asText()).isEqualTo("survivor");
+            tasks.forEach(id -> api.post("/api/tasks/" + id + "/cancel", ""));
+        }
+    }
+
+    private static boolean alive(Api api, String agent) {
+        for (JsonNode entry : api.get("/api/agents").body()) {
+            if (entry.path("status").path("id").asText().equals(agent) && entry.path("alive").asBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean runningOn(Api api, String taskId, String agent) {
+        JsonNode task = api.task(taskId);
+        return task.path("state").asText().equals("RUNNING") && task.path("agent").asText().equals(agent);
+    }
+}
