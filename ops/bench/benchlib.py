@@ -88,6 +88,16 @@ def start(setup, workdir, slots, control_args=(), control_heap="1g"):
     return port, [control, agent]
 
 
+def start_agent(workdir, agent_id, port, extra_args=()):
+    """One more agent process against the external setup's Redis, with its own id, port and data directory."""
+    logs = open(os.path.join(workdir, agent_id + ".log"), "w")
+    return subprocess.Popen(["java", "-Xmx256m", "-jar", JAR, f"--caravan.data-dir={workdir}/{agent_id}",
+                             "--caravan.role=agent", f"--caravan.agent.id={agent_id}", f"--server.port={port}",
+                             "--logging.level.root=WARN", "--spring.data.redis.host=127.0.0.1",
+                             "--spring.data.redis.port=6379", f"--caravan.redis.prefix={PREFIX}"] + list(extra_args),
+                            stdout=logs, stderr=subprocess.STDOUT)
+
+
 def cpu_ms(pids):
     """CPU time (user + system, ms) used so far by these processes, and separately by their reaped children
     (the commands the agent ran)."""

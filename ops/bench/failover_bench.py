@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Failover benchmark: kill -9 of an agent with running tasks, until those tasks run on another agent. Prints one
+line per trial and p50/max over the trials.
+
+Against MariaDB (127.0.0.1:3306) and Redis (127.0.0.1:6379), with default settings (heartbeat every 1 s, agent
+timeout 5 s). Each trial starts a fresh "victim" agent serving a type of its own, runs --tasks `sleep` tasks of
+that type on it, starts a "survivor" agent for the same type, sends SIGKILL to the victim, and measures from the
+kill until the last of those tasks has started again on the survivor (its startedAt).
+
+Usage: ops/bench/failover_bench.py [--trials 5] [--tasks 4]
+"""
+import argparse
+import signal
+import tempfile
+import time
+
+from benchlib import Api, build_jar, parse_time, percentile, start, start_agent, stop, wait_ready
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise SystemExit("timed out waiting for " + what)
+
+
+def alive(api, agent_id):
+    return any(a["status"]["id"] == agent_id and a["alive"] for a in api.call("GET", "/api/agents"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--tasks", type=int, default=4, help="running tasks on the agent that is killed")
+    args = parser.parse_args()
+    build_jar()
+    workdir = tempfile.mkdtemp(prefix="caravan-failover-bench-")
+    port, procs = start("external", workdir, slots=4)
+    api = Api(port)
+    times = []
+    try:
+        wait_ready(api, procs[0])
+        for trial in range(args.trials):
+            task_type = f"failover-{trial}"
+            victim = start_agent(workdir, f"victim-{trial}", 18100 + 2 * trial, [f"--caravan.agent.types={task_type}"])
+            procs.append(victim)
+            wait_for(lambda: alive(api, f"victim-{trial}"), 120, "the victim agent")
+            ids = [api.call("POST", "/api/tasks", {"type": task_type, "command": ["sleep", "60"]})["id"]
+                   for _ in range(args.tasks)]
+            wait_for(lambda: all(api.task(i)["state"] == "RUNNING" for i in ids), 60, "the tasks to run")
+            survivor = start_agent(workdir, f"survivor-{trial}", 18101 + 2 * trial, [f"--caravan.agent.types={task_type}"])
+            procs.append(survivor)
+            wait_for(lambda: alive(api, f"survivor-{trial}"), 120, "the survivor agent")
+
+            victim.send_signal(signal.SIGKILL)
+            killed = time.time()
+            wait_for(lambda: all(api.task(i)["agent"] == f"survivor-{trial}" and api.task(i)["state"] == "RUNNING"
+                                 for i in ids), 60, "the tasks to run on the survivor")
+            restarted = max(parse_time(api.task(i)["startedAt"]) for i in ids)
+            times.append(restarted - killed)
+            print(f"trial {trial + 1}: {args.tasks} tasks running again elsewhere {restarted - killed:.2f} s after kill -9")
+            for i in ids:
+                api.call("POST", f"/api/tasks/{i}/cancel")
+            survivor.terminate()
+        print(f"failover (kill -9 -> running elsewhere), {args.trials} trials: p50 {percentile(times, 50):.2f} s, "
+              f"max {max(times):.2f} s (agent timeout 5 s, heartbeat 1 s)")
+    finally:
+        stop([p for p in procs if p.poll() is None], "external", workdir)
+
+
+if __name__ == "__main__":
+    main()
