@@ -48,7 +48,7 @@ class ReportRecordingTest {
     void aStartAndItsOutcomeInOneBatchAreBothRecorded() {
         String id = dispatchedTask();
         long now = System.currentTimeMillis();
-        List<String> ended = store.recordAll(List.of(started(id, 1, now), finished(id, 1, now + 5, "SUCCEEDED")));
+        List<String> ended = store.recordAll(List.of(started(id, 1, now), finished(id, 1, now + 5, "SUCCEEDED"))).ended();
         assertThat(ended).containsExactly(id);
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("SUCCEEDED");
@@ -71,7 +71,7 @@ class ReportRecordingTest {
     @Test
     void aReportOfAnotherAttemptIsIgnoredAndSaysSo() {
         String id = dispatchedTask();
-        List<String> ended = store.recordAll(List.of(finished(id, 7, System.currentTimeMillis(), "SUCCEEDED")));
+        List<String> ended = store.recordAll(List.of(finished(id, 7, System.currentTimeMillis(), "SUCCEEDED"))).ended();
         assertThat(ended).isEmpty();
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("DISPATCHED");
@@ -90,7 +90,7 @@ class ReportRecordingTest {
 
     @Test
     void anUnreadableReportIsSkipped() {
-        assertThat(store.recordAll(List.of(new ReceivedReport("not json", null)))).isEmpty();
+        assertThat(store.recordAll(List.of(new ReceivedReport("not json", null))).ended()).isEmpty();
     }
 
     /** A task claimed for an agent that does not exist: DISPATCHED in attempt 1, nothing will run it. */

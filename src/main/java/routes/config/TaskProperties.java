@@ -1,5 +1,6 @@
 package routes.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -7,7 +8,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxTimeoutSeconds     largest timeout a task may ask for
  * @param maxBatch              most tasks in one batch submission
  * @param pageSizeLimit         largest page the task list returns
+ * @param retryBackoff          wait before a task's first retry when its retry policy names none
+ * @param retryMaxBackoff       longest wait between retries when its retry policy names none
+ * @param maxAttemptsLimit      most attempts a task may ask for
+ * @param retryCheckMillis      how often due retries are put back in their queues
  */
 @ConfigurationProperties("caravan.tasks")
-public record TaskProperties(int defaultTimeoutSeconds, int maxTimeoutSeconds, int maxBatch, int pageSizeLimit) {
+public record TaskProperties(int defaultTimeoutSeconds, int maxTimeoutSeconds, int maxBatch, int pageSizeLimit,
+                             Duration retryBackoff, Duration retryMaxBackoff, int maxAttemptsLimit,
+                             long retryCheckMillis) {
 }

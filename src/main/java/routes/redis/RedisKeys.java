@@ -68,6 +68,11 @@ public class RedisKeys {
         return tag + ":reclaiming:" + nodeId;
     }
 
+    /** Sorted set: ids of tasks waiting for a retry, scored by when it is due. Rebuilt from SQL when lost. */
+    public String retries() {
+        return tag + ":retries";
+    }
+
     /** Sorted set: planned job fires "jobId@epochMillis", scored by their time. Rebuilt from SQL when lost. */
     public String wheel() {
         return tag + ":wheel";

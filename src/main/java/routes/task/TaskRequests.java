@@ -1,6 +1,8 @@
 package routes.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.api.RequestJson;
@@ -25,7 +28,8 @@ public class TaskRequests {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
-            "timeoutSeconds", "priority", "labels", "agent", "key");
+            "timeoutSeconds", "priority", "labels", "agent", "key", "retry");
+    private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
     private static final int MAX_ARGS = 4096;
     private static final int MAX_KEY = 128;
 
@@ -117,8 +121,55 @@ public class TaskRequests {
             throw ApiException.badRequest(at + "key must be 1-" + MAX_KEY + " characters");
         }
         TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
-                stringMap(node, at, "labels"), agent);
+                stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."));
         return new NewTask(spec, key);
+    }
+
+    /** {"maxAttempts": 3, "backoff": "2s", "maxBackoff": "1m", "onTimeout": true}; null when not given. */
+    private RetryPolicy retry(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest(at.substring(0, at.length() - 1) + " must be an object such as"
+                    + " {\"maxAttempts\": 3, \"backoff\": \"2s\"}");
+        }
+        RequestJson.onlyFields(node, at, "retry", RETRY_FIELDS);
+        JsonNode attempts = node.get("maxAttempts");
+        if (attempts == null || !attempts.isIntegralNumber() || !attempts.canConvertToInt() || attempts.asInt() < 1
+                || attempts.asInt() > tasks.maxAttemptsLimit()) {
+            throw ApiException.badRequest(at + "maxAttempts must be a whole number from 1 to " + tasks.maxAttemptsLimit()
+                    + " (the first attempt included), got " + attempts);
+        }
+        Duration backoff = duration(node, at, "backoff", tasks.retryBackoff());
+        Duration maxBackoff = duration(node, at, "maxBackoff", tasks.retryMaxBackoff().compareTo(backoff) < 0
+                ? backoff : tasks.retryMaxBackoff());
+        if (maxBackoff.compareTo(backoff) < 0) {
+            throw ApiException.badRequest(at + "maxBackoff must not be shorter than backoff");
+        }
+        JsonNode onTimeout = node.get("onTimeout");
+        if (onTimeout != null && !onTimeout.isNull() && !onTimeout.isBoolean()) {
+            throw ApiException.badRequest(at + "onTimeout must be true or false, got " + onTimeout);
+        }
+        return new RetryPolicy(attempts.asInt(), backoff.toString(), maxBackoff.toString(),
+                onTimeout == null || onTimeout.isNull() || onTimeout.asBoolean());
+    }
+
+    private static Duration duration(JsonNode node, String at, String field, Duration absent) {
+        String text = RequestJson.text(node, at, field, null);
+        if (text == null) {
+            return absent;
+        }
+        try {
+            Duration value = DurationStyle.detectAndParse(text);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("not positive");
+            }
+            return value;
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw ApiException.badRequest(at + field + " must be a positive duration such as \"500ms\", \"2s\" or"
+                    + " \"1m\", got \"" + text + "\"");
+        }
     }
 
     private List<String> command(JsonNode node, String at) {

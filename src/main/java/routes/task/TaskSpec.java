@@ -10,9 +10,15 @@ import java.util.Map;
  * @param command argument vector run without a shell; null when {@code shell} is given
  * @param shell   script run with {@code /bin/sh -c}; null when {@code command} is given
  * @param agent   the one agent allowed to run it, or null
+ * @param retry   attempts and backoff; null (as stored before retries existed) means one attempt
  */
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
-                       int timeoutSeconds, String priority, Map<String, String> labels, String agent) {
+                       int timeoutSeconds, String priority, Map<String, String> labels, String agent,
+                       RetryPolicy retry) {
+
+    public RetryPolicy retryPolicy() {
+        return retry == null ? RetryPolicy.NONE : retry;
+    }
 
     public static final String URGENT = "urgent";
     public static final String NORMAL = "normal";

@@ -1,8 +1,11 @@
 package routes.task;
 
-/** A task's life: QUEUED → DISPATCHED → RUNNING → one of the terminal states. */
+/**
+ * A task's life: QUEUED → DISPATCHED → RUNNING → one of the terminal states, or, after a failed attempt with
+ * attempts left, RETRYING → QUEUED again.
+ */
 public enum TaskState {
-    QUEUED, DISPATCHED, RUNNING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED;
+    QUEUED, DISPATCHED, RUNNING, RETRYING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED;
 
     public boolean isTerminal() {
         return ordinal() >= SUCCEEDED.ordinal();

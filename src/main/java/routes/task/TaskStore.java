@@ -3,6 +3,7 @@ package routes.task;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,7 +41,9 @@ public class TaskStore {
 
     private static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
             + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
-            + "started_at, finished_at, job_id, scheduled_at";
+            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted";
+
+    private static final long OVERDUE_RETRY_MILLIS = 3000;
 
     private final JdbcClient sql;
     private final JdbcTemplate batch;
@@ -116,7 +119,7 @@ public class TaskStore {
         }
         String marks = String.join(", ", Collections.nCopies(jobIds.size(), "?"));
         sql.sql("SELECT job_id, id FROM tasks WHERE job_id IN (" + marks + ") "
-                        + "AND state IN ('QUEUED', 'DISPATCHED', 'RUNNING') ORDER BY created_at")
+                        + "AND state IN ('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING') ORDER BY created_at")
                 .params(List.copyOf(jobIds))
                 .query(rs -> {
                     alive.computeIfAbsent(rs.getString("job_id"), job -> new ArrayList<>()).add(rs.getString("id"));
@@ -137,8 +140,8 @@ public class TaskStore {
     private static TaskView queuedView(String id, TaskSpec spec, String key, long now, String jobId, Instant scheduledAt) {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
-                spec.agent(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null, null,
-                jobId, scheduledAt, null);
+                spec.agent(), spec.retry(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null,
+                null, null, false, jobId, scheduledAt, null);
     }
 
     public Optional<TaskView> find(String id) {
@@ -157,8 +160,12 @@ public class TaskStore {
         return task.withEvents(events);
     }
 
-    /** Newest first, filtered by state, type, agent and job when given. */
-    public Map<String, Object> list(String state, String type, String agent, String job, String limit, String offset) {
+    /**
+     * Newest first, filtered by state, type, agent and job when given; {@code exhausted=true} keeps the tasks
+     * that ended failed with no attempt left (the dead-letter view).
+     */
+    public Map<String, Object> list(String state, String type, String agent, String job, String exhausted,
+                                    String limit, String offset) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (state != null && !state.isEmpty()) {
@@ -176,6 +183,13 @@ public class TaskStore {
         if (job != null && !job.isEmpty()) {
             where.append(" AND job_id = ?");
             params.add(job);
+        }
+        if (exhausted != null && !exhausted.isEmpty()) {
+            if (!exhausted.equals("true") && !exhausted.equals("false")) {
+                throw ApiException.badRequest("exhausted must be true or false, got \"" + exhausted + "\"");
+            }
+            where.append(" AND exhausted = ?");
+            params.add(Boolean.parseBoolean(exhausted));
         }
         Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
         long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
@@ -240,6 +254,48 @@ public class TaskStore {
         return requeued;
     }
 
+    /** Tasks whose retry is due go back to QUEUED; returns those that did (a cancelled one stays cancelled). */
+    @Transactional
+    public List<TaskView> requeueRetries(List<String> taskIds) {
+        long now = clock.millis();
+        List<TaskView> requeued = new ArrayList<>();
+        for (String id : taskIds) {
+            if (sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL, started_at = NULL, "
+                    + "retry_at = NULL WHERE id = ? AND state = 'RETRYING'").param(id).update() > 0) {
+                TaskView task = find(id).orElseThrow();
+                event(id, now, TaskState.QUEUED, null, task.attempt(), "retry due: back in its queue");
+                requeued.add(task);
+            }
+        }
+        return requeued;
+    }
+
+    /** Retries due more than a few seconds ago and still waiting: Redis lost them, or a node died holding them. */
+    public List<Recorded.Retry> overdueRetries() {
+        return sql.sql("SELECT id, retry_at FROM tasks WHERE state = 'RETRYING' AND retry_at < ? LIMIT 1000")
+                .param(clock.millis() - OVERDUE_RETRY_MILLIS).query((rs, n) -> new Recorded.Retry(rs.getString("id"), rs.getLong("retry_at"))).list();
+    }
+
+    /**
+     * Runs an ended task again (the dead-letter view's "retry"): QUEUED, with its retry policy's attempts
+     * counted afresh. 404 when unknown, 409 when it has not ended or succeeded.
+     */
+    @Transactional
+    public TaskView retry(String id) {
+        String state = lockedState(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        if (!state.equals("FAILED") && !state.equals("TIMED_OUT") && !state.equals("CANCELLED")) {
+            throw ApiException.conflict("task " + id + " is " + state
+                    + "; only a FAILED, TIMED_OUT or CANCELLED task can be retried");
+        }
+        sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, exit_code = NULL, stdout = NULL, stderr = NULL, "
+                + "stdout_truncated = FALSE, stderr_truncated = FALSE, message = NULL, dispatched_at = NULL, "
+                + "started_at = NULL, finished_at = NULL, retry_at = NULL, exhausted = FALSE, attempt_floor = attempt "
+                + "WHERE id = ?").param(id).update();
+        TaskView task = find(id).orElseThrow();
+        event(id, clock.millis(), TaskState.QUEUED, null, task.attempt(), "retried by request after it ended " + state);
+        return task;
+    }
+
     /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */
     public boolean isSettled(String id) {
         return find(id).map(t -> TaskState.valueOf(t.state()).isTerminal()).orElse(true);
@@ -247,11 +303,11 @@ public class TaskStore {
 
     /**
      * Stores a batch of agents' reports in one transaction (unreadable ones, null, are skipped). A start and
-     * the outcome of the same attempt in one batch are stored with one update. Returns the ids of the tasks
-     * whose run ended with this batch.
+     * the outcome of the same attempt in one batch are stored with one update. Returns the tasks that ended
+     * with this batch, and those that wait for a retry.
      */
     @Transactional
-    public List<String> recordAll(List<ReceivedReport> batch) {
+    public Recorded recordAll(List<ReceivedReport> batch) {
         Set<String> outcomes = new HashSet<>();
         for (ReceivedReport received : batch) {
             if (received.report() != null && received.report().isFinished()) {
@@ -260,6 +316,7 @@ public class TaskStore {
         }
         Map<String, RunReport> starts = new HashMap<>();
         List<String> ended = new ArrayList<>();
+        List<Recorded.Retry> retries = new ArrayList<>();
         for (ReceivedReport received : batch) {
             RunReport report = received.report();
             if (report == null) {
@@ -267,38 +324,50 @@ public class TaskStore {
             }
             if (!report.isFinished() && outcomes.contains(attemptKey(report))) {
                 starts.put(attemptKey(report), report);
-            } else if (record(report, starts.remove(attemptKey(report))) && report.isFinished()) {
+                continue;
+            }
+            long applied = record(report, starts.remove(attemptKey(report)));
+            if (applied > 0) {
+                retries.add(new Recorded.Retry(report.taskId(), applied));
+            } else if (applied == 0 && report.isFinished()) {
                 ended.add(report.taskId());
             }
         }
         // a start whose outcome came first in the batch (from another control node's order) is stored alone
         starts.values().forEach(start -> record(start, null));
-        return ended;
+        return new Recorded(ended, retries);
     }
 
     /**
      * Applies an agent's report if it belongs to the current attempt and moves the task forward; otherwise
-     * records that it was ignored. {@code start} is the same attempt's start report when it came along.
-     * Returns whether it was applied.
+     * records that it was ignored. {@code start} is the same attempt's start report when it came along. A
+     * failed (or timed-out) attempt with attempts left makes the task RETRYING. Returns -1 when the report was
+     * not applied, the time of the retry when one is due, 0 otherwise.
      */
-    private boolean record(RunReport report, RunReport start) {
+    private long record(RunReport report, RunReport start) {
         int updated;
+        long retryAt = 0;
         if (report.isFinished()) {
-            TaskState outcome = TaskState.valueOf(report.outcome());
+            Attempts attempts = attempts(report);
+            TaskState state = attempts.retryAt() > 0 ? TaskState.RETRYING : TaskState.valueOf(report.outcome());
             long startedAt = start != null ? start.at() : report.at();
             updated = sql.sql("UPDATE tasks SET state = ?, exit_code = ?, stdout = ?, stderr = ?, "
                             + "stdout_truncated = ?, stderr_truncated = ?, message = ?, finished_at = ?, "
-                            + "started_at = COALESCE(started_at, ?) "
+                            + "started_at = COALESCE(started_at, ?), retry_at = ?, exhausted = ? "
                             + "WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
-                    .params(outcome.name(), report.exitCode(), report.stdout(), report.stderr(),
+                    .params(state.name(), report.exitCode(), report.stdout(), report.stderr(),
                             report.stdoutTruncated(), report.stderrTruncated(), truncate(report.message(), 1000),
-                            report.at(), startedAt, report.taskId(), report.attempt())
+                            state == TaskState.RETRYING ? null : report.at(), startedAt,
+                            attempts.retryAt() > 0 ? attempts.retryAt() : null, attempts.exhausted(), report.taskId(),
+                            report.attempt())
                     .update();
             if (updated > 0) {
                 if (start != null) {
                     startedEvent(start);
                 }
-                event(report.taskId(), report.at(), outcome, report.agent(), report.attempt(), finishedMessage(report));
+                event(report.taskId(), report.at(), state, report.agent(), report.attempt(),
+                        finishedMessage(report) + attempts.note());
+                retryAt = attempts.retryAt();
             } else if (start != null) {
                 recordIgnored(start);
             }
@@ -313,7 +382,40 @@ public class TaskStore {
         if (updated == 0 && !recordLateStart(report)) {
             recordIgnored(report);
         }
-        return updated > 0;
+        return updated > 0 ? retryAt : -1;
+    }
+
+    /**
+     * What a failed or timed-out attempt leaves: a retry (when, and a note for the event) if the task's retry
+     * policy has attempts left, else whether its attempts are exhausted. A success leaves nothing.
+     */
+    private Attempts attempts(RunReport report) {
+        TaskState outcome = TaskState.valueOf(report.outcome());
+        if (outcome != TaskState.FAILED && outcome != TaskState.TIMED_OUT) {
+            return Attempts.NONE;
+        }
+        Optional<Attempts> found = sql.sql("SELECT spec, attempt_floor FROM tasks WHERE id = ?").param(report.taskId())
+                .query((rs, n) -> {
+                    RetryPolicy policy = json.read(rs.getString("spec"), TaskSpec.class).retryPolicy();
+                    int used = report.attempt() - rs.getInt("attempt_floor");
+                    if (outcome == TaskState.TIMED_OUT && !policy.onTimeout()) {
+                        return Attempts.NONE;
+                    }
+                    if (used < policy.maxAttempts()) {
+                        long delay = policy.delayMillis(used);
+                        return new Attempts(clock.millis() + delay, false, "; retry " + (used + 1) + " of "
+                                + policy.maxAttempts() + " in " + Duration.ofMillis(delay).toMillis() / 1000.0 + " s");
+                    }
+                    return new Attempts(0, true, policy.maxAttempts() > 1
+                            ? "; no attempts left (" + used + " of " + policy.maxAttempts() + ")" : "");
+                })
+                .optional();
+        return found.orElse(Attempts.NONE);
+    }
+
+    /** @param retryAt 0 when no retry is due */
+    private record Attempts(long retryAt, boolean exhausted, String note) {
+        static final Attempts NONE = new Attempts(0, false, "");
     }
 
     private void startedEvent(RunReport start) {
@@ -410,11 +512,12 @@ public class TaskStore {
         return new TaskView(rs.getString("id"), rs.getString("type"), rs.getString("priority"),
                 rs.getString("state"), rs.getString("idempotency_key"), rs.getString("agent"),
                 rs.getInt("attempt"), spec.command(), spec.shell(), spec.env(), spec.workdir(),
-                spec.timeoutSeconds(), spec.labels(), spec.agent(),
+                spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(),
                 (Integer) rs.getObject("exit_code", Integer.class), rs.getString("stdout"), rs.getString("stderr"),
                 rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), rs.getString("job_id"), instant(rs, "scheduled_at"), null);
+                instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
+                instant(rs, "scheduled_at"), null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -9,10 +9,11 @@ import java.util.Map;
 /** A task as the API shows it. {@code events} is present on the single-task view only. */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
                        List<String> command, String shell, Map<String, String> env, String workdir,
-                       int timeoutSeconds, Map<String, String> labels, String pinnedAgent,
+                       int timeoutSeconds, Map<String, String> labels, String pinnedAgent, RetryPolicy retry,
                        Integer exitCode, String stdout, String stderr, boolean stdoutTruncated,
                        boolean stderrTruncated, String message, Instant createdAt, Instant dispatchedAt,
                        Instant startedAt, Instant finishedAt,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Instant retryAt, boolean exhausted,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String jobId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant scheduledAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
@@ -26,12 +27,12 @@ public record TaskView(String id, String type, String priority, String state, St
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry);
     }
 
     public TaskView withEvents(List<TaskEvent> events) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
-                timeoutSeconds, labels, pinnedAgent, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
-                message, createdAt, dispatchedAt, startedAt, finishedAt, jobId, scheduledAt, events);
+                timeoutSeconds, labels, pinnedAgent, retry, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
+                message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, events);
     }
 }
