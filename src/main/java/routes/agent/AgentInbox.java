@@ -27,17 +27,27 @@ public class AgentInbox {
     private final RedisKeys keys;
     private final JsonCodec json;
     private final AgentProperties agent;
+    private final ResourceProbe probe;
 
-    public AgentInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentProperties agent) {
+    public AgentInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentProperties agent,
+                      ResourceProbe probe) {
+        this.probe = probe;
         this.redis = redis;
         this.keys = keys;
         this.json = json;
         this.agent = agent;
     }
 
-    /** Waits up to a second for work, then takes everything already there (never more than the slots). */
-    public List<String> claim() {
+    /**
+     * Waits up to a second for work, then takes everything already there (never more than the slots). While
+     * the machine is above its CPU or memory threshold it takes nothing: what is in the inbox waits there.
+     */
+    public List<String> claim() throws InterruptedException {
         List<String> claimed = new ArrayList<>();
+        if (probe.overloaded()) {
+            Thread.sleep(WAIT.toMillis());
+            return claimed;
+        }
         String first = redis.opsForList().move(keys.inbox(agent.id()), Direction.LEFT,
                 keys.inflight(agent.id()), Direction.RIGHT, WAIT);
         while (first != null) {

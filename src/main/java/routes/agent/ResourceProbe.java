@@ -7,7 +7,10 @@ import oshi.hardware.GlobalMemory;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 
-/** Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them. */
+/**
+ * Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them, including
+ * whether they are above the agent's thresholds.
+ */
 @Component
 @AgentRole
 public class ResourceProbe {
@@ -17,6 +20,7 @@ public class ResourceProbe {
     private final GlobalMemory memory;
     private final long startedAt = System.currentTimeMillis();
     private long[] previousTicks;
+    private volatile boolean overloaded;
 
     public ResourceProbe(AgentProperties agent) {
         this.agent = agent;
@@ -32,8 +36,14 @@ public class ResourceProbe {
         int cores = processor.getLogicalProcessorCount();
         double load = Math.max(0, processor.getSystemLoadAverage(1)[0]) / cores;
         double used = 1.0 - (double) memory.getAvailable() / memory.getTotal();
+        overloaded = (agent.maxCpu() < 1 && cpu > agent.maxCpu()) || (agent.maxMemory() < 1 && used > agent.maxMemory());
         return new AgentStatus(agent.id(), agent.types(), agent.labels(), agent.slots(),
-                round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis());
+                round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis(), overloaded);
+    }
+
+    /** Whether the last sample found CPU or memory above the agent's thresholds. */
+    public boolean overloaded() {
+        return overloaded;
     }
 
     private static double round(double value) {

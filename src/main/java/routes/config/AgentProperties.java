@@ -17,11 +17,13 @@ import org.springframework.util.unit.DataSize;
  * @param outputCap         bytes of stdout and of stderr kept per task; the rest is counted and dropped
  * @param inheritEnv        names of the agent's environment variables a command sees (nothing else leaks, such as credentials)
  * @param defaultWorkdir    working directory of a task that names none
+ * @param maxCpu            above this share of CPU in use (0..1) the agent starts nothing new; 1 turns the check off
+ * @param maxMemory         above this share of memory in use (0..1) the agent starts nothing new; 1 turns it off
  */
 @ConfigurationProperties("caravan.agent")
 public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
                               long heartbeatMillis, DataSize outputCap, List<String> inheritEnv,
-                              Path defaultWorkdir) {
+                              Path defaultWorkdir, double maxCpu, double maxMemory) {
 
     public AgentProperties {
         if (id == null || id.isBlank()) {
@@ -37,5 +39,9 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
         types = types == null || types.isEmpty() ? List.of("default") : List.copyOf(types);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         inheritEnv = inheritEnv == null ? List.of() : List.copyOf(inheritEnv);
+        if (maxCpu <= 0 || maxCpu > 1 || maxMemory <= 0 || maxMemory > 1) {
+            throw new IllegalArgumentException("caravan.agent.max-cpu and max-memory must be shares above 0 and at most 1"
+                    + " (1 turns the check off), got " + maxCpu + " and " + maxMemory);
+        }
     }
 }

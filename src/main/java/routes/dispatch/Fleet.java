@@ -16,8 +16,9 @@ public class Fleet {
 
     private final Map<String, AgentLoad> agents = new LinkedHashMap<>();
 
+    /** The live agents that are not overloaded: an agent above its CPU or memory threshold is offered nothing. */
     public Fleet(List<AgentLoad> live) {
-        live.forEach(agent -> agents.put(agent.status().id(), agent));
+        live.stream().filter(agent -> !agent.status().overloaded()).forEach(agent -> agents.put(agent.status().id(), agent));
     }
 
     public int freeSlots() {
