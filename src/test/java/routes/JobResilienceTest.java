@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import routes.support.Api;
 import routes.support.Cluster;
 
@@ -52,7 +49,7 @@ class JobResilienceTest {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(job -> api.runs(job).size() >= 3));
             Instant flushedAt = Instant.now();
-            flush(cluster.stores().redis(), cluster.stores().prefix);
+            cluster.stores().flushRedis();
             // the wheel held the next two seconds of planned fires; they must still come, once each
             await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(job ->
                     Instant.parse(api.runs(job).get(0).path("scheduledAt").asText()).isAfter(flushedAt.plusSeconds(4))));
@@ -122,11 +119,5 @@ class JobResilienceTest {
         long newest = scheduled.get(0);
         long oldest = scheduled.get(scheduled.size() - 1);
         assertThat(scheduled).as(job + ": one run per second from the first to the last").hasSize((int) ((newest - oldest) / 1000 + 1));
-    }
-
-    private static void flush(StringRedisTemplate redis, String prefix) {
-        try (Cursor<String> keys = redis.scan(ScanOptions.scanOptions().match("{" + prefix + "}:*").count(1000).build())) {
-            keys.forEachRemaining(redis::delete);
-        }
     }
 }

@@ -1,6 +1,11 @@
 package routes.agent;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -15,12 +20,25 @@ import routes.redis.RedisKeys;
 import routes.results.RunReport;
 import routes.task.TaskState;
 
-/** The agent's reports to control, through the results list in Redis. */
+/**
+ * The agent's reports to control, through the results list in Redis. It also knows which attempts run here now
+ * and remembers the latest outcomes, so an attempt delivered again (control restored Redis from SQL after Redis
+ * lost its keys) is neither run twice nor left without its report.
+ */
 @Component
 @AgentRole
 public class RunReports implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(RunReports.class);
+    private static final int REMEMBERED_OUTCOMES = 10_000;
+
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> outcomes = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > REMEMBERED_OUTCOMES;
+        }
+    });
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -32,6 +50,29 @@ public class RunReports implements SmartInitializingSingleton {
         this.keys = keys;
         this.json = json;
         this.agent = agent;
+    }
+
+    /**
+     * Whether a claimed entry is to be run: false when this attempt runs here already, or ran here and its
+     * outcome is reported again now (its first report may have been lost with Redis).
+     */
+    public boolean firstDelivery(String entry) {
+        String outcome = outcomes.get(entry);
+        if (outcome != null) {
+            log.warn("{} was delivered again after it ended here: its outcome is reported again", entry);
+            release(outcome, entry);
+            return false;
+        }
+        if (!running.add(entry)) {
+            log.warn("{} was delivered again while it runs here: not started twice", entry);
+            return false;
+        }
+        return true;
+    }
+
+    /** A claimed entry that will not run (it was cancelled before it started). */
+    public void notRun(String entry) {
+        running.remove(entry);
     }
 
     public void started(Run run) {
@@ -54,7 +95,11 @@ public class RunReports implements SmartInitializingSingleton {
      * free.
      */
     public void finished(TaskExecResult result) {
-        reportAndRelease(result.report(agent.id()), result.run().entry());
+        String entry = result.run().entry();
+        String outcome = json.write(result.report(agent.id()));
+        outcomes.put(entry, outcome);
+        release(outcome, entry);
+        running.remove(entry);
     }
 
     /**
@@ -77,8 +122,12 @@ public class RunReports implements SmartInitializingSingleton {
     }
 
     private void reportAndRelease(RunReport outcome, String entry) {
+        release(json.write(outcome), entry);
+    }
+
+    private void release(String outcome, String entry) {
         redis.execute(REPORT_AND_RELEASE, List.of(keys.results(), keys.inflight(agent.id())),
-                json.write(outcome), entry, keys.wakeChannel(), agent.id());
+                outcome, entry, keys.wakeChannel(), agent.id());
     }
 
     private void send(RunReport report) {

@@ -5,10 +5,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Caravan's use of Redis (the connection itself is {@code spring.data.redis.*}).
  *
- * @param prefix every key starts with {@code {prefix}:}, a hash tag, so multi-key scripts stay valid on Redis Cluster
+ * @param prefix               every key starts with {@code {prefix}:}, a hash tag, so multi-key scripts stay valid on
+ *                             Redis Cluster
+ * @param recoveryCheckMillis  how often control checks whether Redis lost its keys (and then restores them from SQL)
  */
 @ConfigurationProperties("caravan.redis")
-public record RedisProperties(String prefix) {
+public record RedisProperties(String prefix, long recoveryCheckMillis) {
 
     public RedisProperties {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{1,64}")) {

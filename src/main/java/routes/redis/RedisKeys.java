@@ -68,6 +68,14 @@ public class RedisKeys {
         return tag + ":reclaiming:" + nodeId;
     }
 
+    /**
+     * String: present while Redis holds what SQL says it should (set by the control node that restored it); its
+     * absence means Redis restarted empty or was flushed.
+     */
+    public String restored() {
+        return tag + ":restored";
+    }
+
     /** Sorted set: ids of tasks waiting for a retry, scored by when it is due. Rebuilt from SQL when lost. */
     public String retries() {
         return tag + ":retries";

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -294,6 +295,13 @@ public class TaskStore {
         TaskView task = find(id).orElseThrow();
         event(id, clock.millis(), TaskState.QUEUED, null, task.attempt(), "retried by request after it ended " + state);
         return task;
+    }
+
+    /** Every task in one of these states, oldest first: what Redis must hold for them when it lost everything. */
+    public List<TaskView> inStates(TaskState... states) {
+        String marks = String.join(", ", Collections.nCopies(states.length, "?"));
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE state IN (" + marks + ") ORDER BY created_at")
+                .params(Arrays.stream(states).map(TaskState::name).toList()).query(this::view).list();
     }
 
     /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */

@@ -68,13 +68,18 @@ public final class TestStores implements AutoCloseable {
         return new StringRedisTemplate(factory);
     }
 
-    @Override
-    public void close() {
+    /** Deletes every key of this test's prefix: for the nodes, Redis lost everything (restarted empty, or flushed). */
+    public void flushRedis() {
         StringRedisTemplate redis = redis();
         try (Cursor<String> keys = redis.scan(ScanOptions.scanOptions().match("{" + prefix + "}:*").count(1000).build())) {
             keys.forEachRemaining(redis::delete);
         }
         ((LettuceConnectionFactory) redis.getConnectionFactory()).destroy();
+    }
+
+    @Override
+    public void close() {
+        flushRedis();
         if (external()) {
             mariadb("DROP DATABASE IF EXISTS " + database);
         }

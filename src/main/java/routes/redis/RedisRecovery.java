@@ -1,0 +1,68 @@
+package routes.redis;
+
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.task.Recorded;
+import routes.task.TaskState;
+import routes.task.TaskStore;
+import routes.task.TaskView;
+
+/**
+ * Puts back what Redis lost when it restarted empty or was flushed, from SQL: queued tasks into their queues,
+ * dispatched and running ones into their agents' inboxes (an agent that runs or ran that attempt already does not
+ * run it again: it reports it), waiting retries into the retries set. One control node does it: the one that
+ * sets the marker.
+ */
+@Component
+@ControlRole
+public class RedisRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRecovery.class);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JsonCodec json;
+    private final TaskStore tasks;
+    private final TaskQueues queues;
+    private final RetryQueue retries;
+    private final Clock clock = Clock.systemUTC();
+
+    public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskStore tasks, TaskQueues queues,
+                         RetryQueue retries) {
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+        this.tasks = tasks;
+        this.queues = queues;
+        this.retries = retries;
+    }
+
+    /** Restores Redis from SQL if it lost its keys since it was last restored; returns the tasks put back. */
+    public int restoreIfLost() {
+        // set before restoring: a loss during the restoring shows at the next check
+        if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.restored(), Long.toString(clock.millis())))) {
+            return 0;
+        }
+        List<TaskView> queued = tasks.inStates(TaskState.QUEUED);
+        queues.enqueueAll(queued);
+        List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING);
+        for (TaskView task : held) {
+            redis.opsForValue().set(keys.task(task.id()), json.write(task.spec()));
+            redis.opsForList().rightPush(keys.inbox(task.agent()), InboxEntry.format(task.id(), task.attempt()));
+        }
+        List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
+        retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
+        int restored = queued.size() + held.size() + waiting.size();
+        if (restored > 0) {
+            LOG.warn("Redis had lost its keys: restored from SQL {} queued tasks, {} dispatched or running (back in"
+                    + " their agents' inboxes) and {} waiting for a retry", queued.size(), held.size(), waiting.size());
+        }
+        return restored;
+    }
+}
