@@ -53,8 +53,26 @@ public class RunReports implements SmartInitializingSingleton {
     }
 
     /**
-     * Whether a claimed entry is to be run: false when this attempt runs here already, or ran here and its
-     * outcome is reported again now (its first report may have been lost with Redis).
+     * Drops one of two in-flight entries for the same attempt, keeping one. KEYS[1] in-flight list; ARGV[1] the
+     * entry. Returns how many there were. (A restore over a Redis that had not lost the first one delivers twice.)
+     */
+    private static final RedisScript<Long> KEEP_ONE = RedisScript.of("""
+            local count = 0
+            for _, entry in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+              if entry == ARGV[1] then
+                count = count + 1
+              end
+            end
+            if count > 1 then
+              redis.call('LREM', KEYS[1], 1, ARGV[1])
+            end
+            return count
+            """, Long.class);
+
+    /**
+     * Whether a claimed entry is to be run: false when this attempt runs here already (the entry then stands for
+     * that run), or ran here, and its outcome is reported again now (its first report may have been lost with
+     * Redis).
      */
     public boolean firstDelivery(String entry) {
         String outcome = outcomes.get(entry);
@@ -65,6 +83,7 @@ public class RunReports implements SmartInitializingSingleton {
         }
         if (!running.add(entry)) {
             log.warn("{} was delivered again while it runs here: not started twice", entry);
+            redis.execute(KEEP_ONE, List.of(keys.inflight(agent.id())), entry);
             return false;
         }
         return true;

@@ -2,7 +2,9 @@ package routes.dispatch;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
@@ -69,13 +71,15 @@ public class ReadyTasks {
     /** Up to {@code wanted} tasks of one type that some free agent could take, urgent first. */
     private List<ReadyTask> candidates(String type, Fleet fleet, int wanted) {
         List<ReadyTask> candidates = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         // read the queues in small chunks: most passes need only as many tasks as there are free slots
         int chunk = Math.min(dispatcher.window(), Math.max(8, 2 * wanted));
         for (String priority : TaskQueues.PRIORITIES) {
             for (int from = 0; from < dispatcher.window(); from += chunk) {
                 List<ReadyTask> heads = queues.heads(type, priority, from, Math.min(chunk, dispatcher.window() - from));
                 for (ReadyTask task : heads) {
-                    if (fleet.best(task.spec()).isPresent()) {
+                    // a task's id twice in its queue (a restore raced a dispatch) is one candidate
+                    if (seen.add(task.id()) && fleet.best(task.spec()).isPresent()) {
                         candidates.add(task);
                         if (candidates.size() == wanted) {
                             return candidates;

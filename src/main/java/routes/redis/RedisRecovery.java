@@ -49,9 +49,15 @@ public class RedisRecovery {
         if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.restored(), Long.toString(clock.millis())))) {
             return 0;
         }
-        List<TaskView> queued = tasks.inStates(TaskState.QUEUED);
+        // only what is missing is put back, so a restore over a Redis that had not lost everything (the marker
+        // alone was gone, or this is the first start) adds no second entry for a task
+        List<TaskView> queued = tasks.inStates(TaskState.QUEUED).stream()
+                .filter(task -> redis.opsForList().indexOf(keys.queue(task.type(), task.priority()), task.id()) == null)
+                .toList();
         queues.enqueueAll(queued);
-        List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING);
+        List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING).stream()
+                .filter(task -> !holds(task.agent(), InboxEntry.format(task.id(), task.attempt())))
+                .toList();
         for (TaskView task : held) {
             redis.opsForValue().set(keys.task(task.id()), json.write(task.spec()));
             redis.opsForList().rightPush(keys.inbox(task.agent()), InboxEntry.format(task.id(), task.attempt()));
@@ -64,5 +70,10 @@ public class RedisRecovery {
                     + " their agents' inboxes) and {} waiting for a retry", queued.size(), held.size(), waiting.size());
         }
         return restored;
+    }
+
+    private boolean holds(String agent, String entry) {
+        return redis.opsForList().indexOf(keys.inbox(agent), entry) != null
+                || redis.opsForList().indexOf(keys.inflight(agent), entry) != null;
     }
 }

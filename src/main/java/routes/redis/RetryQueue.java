@@ -16,7 +16,7 @@ import routes.task.Recorded;
 @ControlRole
 public class RetryQueue {
 
-    /** Takes due entries off the set. KEYS[1] retries; ARGV[1] now (ms), ARGV[2] most to take. */
+    /** Takes due entries off the set. KEYS[1] retries; ARGV[1] now (ms), ARGV[2] most to take. Returns the ids taken. */
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> TAKE = RedisScript.of("""
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
