@@ -1,7 +1,9 @@
 package routes.redis;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -67,21 +69,15 @@ public class AgentRegistry {
 
     /** Status and held work of the agents, read in two round trips. */
     private List<AgentLoad> load(boolean liveOnly) {
-        List<?> reply = redis.execute(HEARTBEATS, List.of(keys.agents()));
         List<AgentLoad> loads = new ArrayList<>();
-        if (reply == null || reply.isEmpty()) {
-            return loads;
-        }
-        long liveSince = Long.parseLong((String) reply.get(0)) - dispatcher.agentTimeout().toMillis();
         List<String> ids = new ArrayList<>();
         List<Boolean> alive = new ArrayList<>();
-        for (int i = 1; i + 1 < reply.size(); i += 2) {
-            boolean live = Double.parseDouble((String) reply.get(i + 1)) >= liveSince;
+        heartbeats().forEach((id, live) -> {
             if (live || !liveOnly) {
-                ids.add((String) reply.get(i));
+                ids.add(id);
                 alive.add(live);
             }
-        }
+        });
         if (ids.isEmpty()) {
             return loads;
         }
@@ -102,5 +98,30 @@ public class AgentRegistry {
             }
         }
         return loads;
+    }
+
+    /** Agents whose last heartbeat is older than the agent timeout: dead, with whatever they held. */
+    public List<String> silent() {
+        List<String> silent = new ArrayList<>();
+        heartbeats().forEach((id, live) -> {
+            if (!live) {
+                silent.add(id);
+            }
+        });
+        return silent;
+    }
+
+    /** Every agent that ever sent a heartbeat, and whether that was within the agent timeout (by Redis's clock). */
+    private Map<String, Boolean> heartbeats() {
+        List<?> reply = redis.execute(HEARTBEATS, List.of(keys.agents()));
+        Map<String, Boolean> heartbeats = new LinkedHashMap<>();
+        if (reply == null || reply.isEmpty()) {
+            return heartbeats;
+        }
+        long liveSince = Long.parseLong((String) reply.get(0)) - dispatcher.agentTimeout().toMillis();
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            heartbeats.put((String) reply.get(i), Double.parseDouble((String) reply.get(i + 1)) >= liveSince);
+        }
+        return heartbeats;
     }
 }

@@ -61,12 +61,10 @@ public class DeadAgents {
      * (with what an earlier, interrupted round left there).
      */
     public List<ReclaimedEntry> reclaim() {
-        for (AgentLoad agent : agents.all()) {
-            if (!agent.alive()) {
-                String id = agent.status().id();
-                redis.execute(RECLAIM, List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
-                        id, Long.toString(dispatcher.agentTimeout().toMillis()));
-            }
+        // only heartbeats are read here, every check: the script itself checks again, atomically
+        for (String id : agents.silent()) {
+            redis.execute(RECLAIM, List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
+                    id, Long.toString(dispatcher.agentTimeout().toMillis()));
         }
         List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
         List<ReclaimedEntry> entries = new ArrayList<>();
