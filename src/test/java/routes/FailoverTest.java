@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
 import routes.results.RunReport;
 import routes.support.AgentProcess;
 import routes.support.Api;
@@ -19,11 +21,14 @@ import routes.support.Cluster;
 /** An agent killed with SIGKILL: its running tasks go back to the queue, run elsewhere, and it cannot overwrite them. */
 class FailoverTest {
 
+    /** So long that only the closed connections of a killed agent can get it declared dead within the test. */
+    private static final String LONG_AGENT_TIMEOUT = "--caravan.dispatcher.agent-timeout=5m";
+
     private static final String LONG_TASK = "{\"command\": [\"sleep\", \"30\"], \"labels\": {\"pool\": \"failover\"}}";
 
     @Test
     void aKilledAgentsTasksRunElsewhereAndItsLateReportIsIgnored(@TempDir Path dir) throws Exception {
-        try (Cluster cluster = new Cluster(dir).control("--caravan.dispatcher.agent-timeout=2s");
+        try (Cluster cluster = new Cluster(dir).control(LONG_AGENT_TIMEOUT);
              AgentProcess doomed = new AgentProcess(cluster.stores(), dir, "doomed", 2, Map.of("pool", "failover"))) {
             Api api = cluster.api();
             await().atMost(Duration.ofSeconds(90)).until(() -> alive(api, "doomed"));
@@ -37,7 +42,7 @@ class FailoverTest {
                 JsonNode task = api.task(id);
                 assertThat(task.path("attempt").asInt()).isEqualTo(2);
                 assertThat(task.path("events").findValuesAsText("message"))
-                        .anyMatch(m -> m.startsWith("agent doomed sent no heartbeat"));
+                        .anyMatch(m -> m.startsWith("agent doomed stopped sending heartbeats"));
             }
 
             // the dead agent's outcome for attempt 1 arrives late (a zombie coming back): recorded as ignored
@@ -51,6 +56,22 @@ class FailoverTest {
             assertThat(api.task(stale).path("state").asText()).isEqualTo("RUNNING");
             assertThat(api.task(stale).path("agent").asText()).isEqualTo("survivor");
             tasks.forEach(id -> api.post("/api/tasks/" + id + "/cancel", ""));
+        }
+    }
+
+    @Test
+    void anAgentLateWithItsHeartbeatButConnectedKeepsItsWork(@TempDir Path dir) throws Exception {
+        try (Cluster cluster = new Cluster(dir).control(LONG_AGENT_TIMEOUT)) {
+            ConfigurableApplicationContext agent = cluster.agent("slow", 1, "default", Map.of("pool", "failover"));
+            Api api = cluster.api();
+            String id = api.submit(LONG_TASK);
+            await().atMost(Duration.ofSeconds(30)).until(() -> runningOn(api, id, "slow"));
+
+            // a long GC pause or a stalled timer: no heartbeat, but the process and its connections are there
+            agent.getBean(CamelContext.class).getRouteController().stopRoute("agent-heartbeat");
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
+                    .until(() -> runningOn(api, id, "slow") && api.task(id).path("attempt").asInt() == 1);
+            api.post("/api/tasks/" + id + "/cancel", "");
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -65,13 +67,16 @@ public class StandaloneStores {
     }
 
     @Bean
-    public LettuceConnectionFactory redisConnectionFactory(EmbeddedRedis embeddedRedis) {
+    public LettuceConnectionFactory redisConnectionFactory(
+            EmbeddedRedis embeddedRedis, ObjectProvider<LettuceClientConfigurationBuilderCustomizer> customizers) {
         GenericObjectPoolConfig<StatefulConnection<?, ?>> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(32);
-        LettucePoolingClientConfiguration client = LettucePoolingClientConfiguration.builder()
-                .poolConfig(pool)
-                .commandTimeout(Duration.ofSeconds(10))
-                .build();
+        LettucePoolingClientConfiguration.LettucePoolingClientConfigurationBuilder builder =
+                LettucePoolingClientConfiguration.builder()
+                        .poolConfig(pool)
+                        .commandTimeout(Duration.ofSeconds(10));
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        LettucePoolingClientConfiguration client = builder.build();
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration("127.0.0.1", embeddedRedis.port());
         server.setPassword(embeddedRedis.password());
         return new LettuceConnectionFactory(server, client);

@@ -1,9 +1,17 @@
 package routes.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.types.RedisClientInfo;
 import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -17,10 +25,14 @@ import routes.config.JsonCodec;
 @Component
 public class AgentRegistry {
 
+    private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
+    private static final String CONNECTION_NAME_PREFIX = "caravan-agent:";
+
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final JsonCodec json;
     private final DispatcherProperties dispatcher;
+    private final AtomicBoolean clientListRefused = new AtomicBoolean();
 
     public AgentRegistry(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, DispatcherProperties dispatcher) {
         this.redis = redis;
@@ -72,7 +84,9 @@ public class AgentRegistry {
         List<AgentLoad> loads = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         List<Boolean> alive = new ArrayList<>();
-        heartbeats().forEach((id, live) -> {
+        long timeout = dispatcher.agentTimeout().toMillis();
+        heartbeats().forEach((id, age) -> {
+            boolean live = age <= timeout;
             if (live || !liveOnly) {
                 ids.add(id);
                 alive.add(live);
@@ -100,27 +114,66 @@ public class AgentRegistry {
         return loads;
     }
 
-    /** Agents whose last heartbeat is older than the agent timeout: dead, with whatever they held. */
-    public List<String> silent() {
-        List<String> silent = new ArrayList<>();
-        heartbeats().forEach((id, live) -> {
-            if (!live) {
-                silent.add(id);
+    /**
+     * Dead agents, each with the silence that proved it: longer than the agent timeout, or longer than the
+     * disconnected timeout while no Redis connection carries the agent's name (its process is gone: the kernel
+     * closed its sockets), which is how a kill -9 is seen in about two seconds instead of the agent timeout.
+     */
+    public Map<String, Duration> silent() {
+        Map<String, Duration> silent = new LinkedHashMap<>();
+        List<String> late = new ArrayList<>();
+        heartbeats().forEach((id, age) -> {
+            if (age > dispatcher.agentTimeout().toMillis()) {
+                silent.put(id, dispatcher.agentTimeout());
+            } else if (age > dispatcher.disconnectedTimeout().toMillis()) {
+                late.add(id);
             }
         });
+        if (!late.isEmpty()) {
+            Set<String> connected = connectedAgents();
+            late.stream().filter(id -> !connected.contains(id))
+                    .forEach(id -> silent.put(id, dispatcher.disconnectedTimeout()));
+        }
         return silent;
     }
 
-    /** Every agent that ever sent a heartbeat, and whether that was within the agent timeout (by Redis's clock). */
-    private Map<String, Boolean> heartbeats() {
+    /** The name each of an agent's Redis connections carries (CLIENT SETNAME). */
+    public static String connectionName(String agentId) {
+        return CONNECTION_NAME_PREFIX + agentId;
+    }
+
+    /** Agents with at least one open Redis connection; every agent when Redis does not allow CLIENT LIST. */
+    private Set<String> connectedAgents() {
+        List<RedisClientInfo> clients;
+        try {
+            clients = redis.execute((RedisCallback<List<RedisClientInfo>>) c -> c.serverCommands().getClientList());
+        } catch (DataAccessException e) {
+            if (clientListRefused.compareAndSet(false, true)) {
+                log.warn("CLIENT LIST failed ({}); dead agents are found by caravan.dispatcher.agent-timeout alone",
+                        e.getMessage());
+            }
+            return heartbeats().keySet();
+        }
+        Set<String> connected = new HashSet<>();
+        for (RedisClientInfo client : clients == null ? List.<RedisClientInfo>of() : clients) {
+            String name = client.getName();
+            if (name != null && name.startsWith(CONNECTION_NAME_PREFIX)) {
+                connected.add(name.substring(CONNECTION_NAME_PREFIX.length()));
+            }
+        }
+        return connected;
+    }
+
+    /** Every agent that ever sent a heartbeat, and how long ago that was (ms, by Redis's clock). */
+    private Map<String, Long> heartbeats() {
         List<?> reply = redis.execute(HEARTBEATS, List.of(keys.agents()));
-        Map<String, Boolean> heartbeats = new LinkedHashMap<>();
+        Map<String, Long> heartbeats = new LinkedHashMap<>();
         if (reply == null || reply.isEmpty()) {
             return heartbeats;
         }
-        long liveSince = Long.parseLong((String) reply.get(0)) - dispatcher.agentTimeout().toMillis();
+        long now = Long.parseLong((String) reply.get(0));
         for (int i = 1; i + 1 < reply.size(); i += 2) {
-            heartbeats.put((String) reply.get(i), Double.parseDouble((String) reply.get(i + 1)) >= liveSince);
+            heartbeats.put((String) reply.get(i), now - (long) Double.parseDouble((String) reply.get(i + 1)));
         }
         return heartbeats;
     }

@@ -7,7 +7,6 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
-import routes.config.DispatcherProperties;
 
 /**
  * Takes the work of dead agents (no heartbeat for longer than the agent timeout) back: their inbox and
@@ -20,8 +19,9 @@ public class DeadAgents {
 
     /**
      * KEYS[1] agents sorted set, KEYS[2] the agent's inbox, KEYS[3] its in-flight list, KEYS[4] this node's
-     * reclaiming list; ARGV[1] agent id, ARGV[2] agent timeout (ms). Checks, at Redis's time, that the agent is
-     * still silent, then moves its entries as "agent|entry". Returns how many moved.
+     * reclaiming list; ARGV[1] agent id, ARGV[2] the silence (ms) that makes it dead. Checks, at Redis's time, that the agent is
+     * still silent, then moves its entries as "agent|entry" and sets its heartbeat to 0, so that every node sees it
+     * dead however it was found dead. Returns how many moved.
      */
     private static final RedisScript<Long> RECLAIM = RedisScript.of("""
             local t = redis.call('TIME')
@@ -38,21 +38,20 @@ public class DeadAgents {
               end
               redis.call('DEL', list)
             end
+            -- dead for everyone from now on (the dispatcher too), until it sends a heartbeat again
+            redis.call('ZADD', KEYS[1], 0, ARGV[1])
             return moved
             """, Long.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final AgentRegistry agents;
-    private final DispatcherProperties dispatcher;
     private final String nodeId;
 
-    public DeadAgents(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, DispatcherProperties dispatcher,
-                      ControlProperties control) {
+    public DeadAgents(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, ControlProperties control) {
         this.redis = redis;
         this.keys = keys;
         this.agents = agents;
-        this.dispatcher = dispatcher;
         this.nodeId = control.nodeId();
     }
 
@@ -62,10 +61,9 @@ public class DeadAgents {
      */
     public List<ReclaimedEntry> reclaim() {
         // only heartbeats are read here, every check: the script itself checks again, atomically
-        for (String id : agents.silent()) {
-            redis.execute(RECLAIM, List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
-                    id, Long.toString(dispatcher.agentTimeout().toMillis()));
-        }
+        agents.silent().forEach((id, silence) -> redis.execute(RECLAIM,
+                List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
+                id, Long.toString(silence.toMillis())));
         List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
         List<ReclaimedEntry> entries = new ArrayList<>();
         if (held != null) {

@@ -43,7 +43,7 @@ public class RedisKeys {
         return tag + ":inflight:" + agentId;
     }
 
-    /** Sorted set: agent id scored by its last heartbeat (epoch ms). */
+    /** Sorted set: agent id scored by its last heartbeat (epoch ms), or 0 once it has been declared dead. */
     public String agents() {
         return tag + ":agents";
     }

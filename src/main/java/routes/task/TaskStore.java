@@ -248,7 +248,7 @@ public class TaskStore {
                     .params(entry.taskId(), entry.attempt()).update();
             if (updated > 0) {
                 event(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), "agent " + entry.agent()
-                        + " sent no heartbeat within caravan.dispatcher.agent-timeout: declared dead, task back in its queue");
+                        + " stopped sending heartbeats: declared dead, task back in its queue");
                 find(entry.taskId()).ifPresent(requeued::add);
             }
         }
