@@ -6,7 +6,8 @@ Redis loss: every key of Caravan's prefix deleted (as a flush or a restart witho
 --queued tasks wait in a queue, until they are all back in it.
 
 Against MariaDB (127.0.0.1:3306) and Redis (127.0.0.1:6379), with default settings (heartbeat every 1 s, agent
-timeout 5 s). Each trial starts a fresh "victim" agent serving a type of its own, runs --tasks `sleep` tasks of
+timeout 5 s, disconnected timeout 2 s: a killed agent's connections close, so it is dead once its heartbeat is 2 s
+late). Each trial starts a fresh "victim" agent serving a type of its own, runs --tasks `sleep` tasks of
 that type on it, starts a "survivor" agent for the same type, sends SIGKILL to the victim, and measures from the
 kill until the last of those tasks has started again on the survivor (its startedAt).
 
@@ -83,7 +84,7 @@ def main():
                 api.call("POST", f"/api/tasks/{i}/cancel")
             survivor.terminate()
         print(f"failover (kill -9 -> running elsewhere), {args.trials} trials: p50 {percentile(times, 50):.2f} s, "
-              f"max {max(times):.2f} s (agent timeout 5 s, heartbeat 1 s)")
+              f"max {max(times):.2f} s (heartbeat 1 s, agent timeout 5 s, disconnected timeout 2 s)")
 
         recoveries = []
         for trial in range(args.trials):
