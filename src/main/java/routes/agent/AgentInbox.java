@@ -28,10 +28,12 @@ public class AgentInbox {
     private final JsonCodec json;
     private final AgentProperties agent;
     private final ResourceProbe probe;
+    private final AgentDrain drain;
 
     public AgentInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentProperties agent,
-                      ResourceProbe probe) {
+                      ResourceProbe probe, AgentDrain drain) {
         this.probe = probe;
+        this.drain = drain;
         this.redis = redis;
         this.keys = keys;
         this.json = json;
@@ -40,11 +42,12 @@ public class AgentInbox {
 
     /**
      * Waits up to a second for work, then takes everything already there (never more than the slots). While
-     * the machine is above its CPU or memory threshold it takes nothing: what is in the inbox waits there.
+     * the machine is above its CPU or memory threshold it takes nothing: what is in the inbox waits there. While
+     * the agent drains it takes nothing either (the inbox is handed back).
      */
     public List<String> claim() throws InterruptedException {
         List<String> claimed = new ArrayList<>();
-        if (probe.overloaded()) {
+        if (probe.overloaded() || drain.draining()) {
             Thread.sleep(WAIT.toMillis());
             return claimed;
         }

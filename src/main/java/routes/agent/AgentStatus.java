@@ -10,8 +10,9 @@ import java.util.Map;
  * @param memory   share of physical memory in use, 0..1
  * @param load     one-minute load average divided by the number of logical processors
  * @param overloaded CPU or memory above the agent's thresholds: it starts nothing new and is offered nothing
+ * @param draining   asked to drain, or stopping: it starts nothing new, is offered nothing and hands its inbox back
  */
 public record AgentStatus(String id, List<String> types, Map<String, String> labels, int slots,
                           double cpu, double memory, double load, int cores, long startedAt, long heartbeatAt,
-                          boolean overloaded) {
+                          boolean overloaded, boolean draining) {
 }

@@ -89,10 +89,11 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
             awaitExit(process);
             Thread.currentThread().interrupt();
         }
-        boolean killed = running.ended(taskId);
-        Ending ending = killed ? Ending.KILLED : timedOut ? Ending.TIMED_OUT : Ending.EXITED;
+        Ending killed = running.ended(taskId);
+        Ending ending = killed != null ? killed : timedOut ? Ending.TIMED_OUT : Ending.EXITED;
         String problem = switch (ending) {
             case KILLED -> "killed on request";
+            case STOPPED -> "killed: the agent was stopped and this ran past caravan.agent.drain-grace";
             case TIMED_OUT -> "killed after the timeout of " + command.getTimeout() / 1000 + " s";
             default -> null;
         };

@@ -9,21 +9,23 @@ import routes.config.AgentRole;
 
 /**
  * Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them, including
- * whether they are above the agent's thresholds.
+ * whether they are above the agent's thresholds and whether the agent is draining.
  */
 @Component
 @AgentRole
 public class ResourceProbe {
 
     private final AgentProperties agent;
+    private final AgentDrain drain;
     private final CentralProcessor processor;
     private final GlobalMemory memory;
     private final long startedAt = System.currentTimeMillis();
     private long[] previousTicks;
     private volatile boolean overloaded;
 
-    public ResourceProbe(AgentProperties agent) {
+    public ResourceProbe(AgentProperties agent, AgentDrain drain) {
         this.agent = agent;
+        this.drain = drain;
         SystemInfo system = new SystemInfo();
         this.processor = system.getHardware().getProcessor();
         this.memory = system.getHardware().getMemory();
@@ -38,7 +40,8 @@ public class ResourceProbe {
         double used = 1.0 - (double) memory.getAvailable() / memory.getTotal();
         overloaded = (agent.maxCpu() < 1 && cpu > agent.maxCpu()) || (agent.maxMemory() < 1 && used > agent.maxMemory());
         return new AgentStatus(agent.id(), agent.types(), agent.labels(), agent.slots(),
-                round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis(), overloaded);
+                round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis(), overloaded,
+                drain.draining());
     }
 
     /** Whether the last sample found CPU or memory above the agent's thresholds. */

@@ -3,7 +3,6 @@ package routes.agent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,7 @@ public class RunningProcesses {
     private static final int REMEMBERED_CANCELS = 10_000;
 
     private final Map<String, Process> running = new ConcurrentHashMap<>();
-    private final Set<String> killed = ConcurrentHashMap.newKeySet();
+    private final Map<String, TaskExecResult.Ending> killed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelled = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -43,8 +42,8 @@ public class RunningProcesses {
         }
     }
 
-    /** Forgets a process that ended; true when it ended because it was killed on request. */
-    boolean ended(String taskId) {
+    /** Forgets a process that ended; says why it was killed (on request, or the agent stopping), or null. */
+    TaskExecResult.Ending ended(String taskId) {
         running.remove(taskId);
         return killed.remove(taskId);
     }
@@ -55,9 +54,17 @@ public class RunningProcesses {
         if (process == null) {
             cancelled.put(taskId, Boolean.TRUE);
         } else {
-            killed.add(taskId);
+            killed.put(taskId, TaskExecResult.Ending.KILLED);
             log.info("Killing task {} on request", taskId);
             killer.kill(process);
         }
+    }
+
+    /** Kills every process running here: the agent is stopping and its drain grace is over. */
+    public void stopAll() {
+        running.forEach((taskId, process) -> {
+            killed.put(taskId, TaskExecResult.Ending.STOPPED);
+            killer.kill(process);
+        });
     }
 }

@@ -6,10 +6,13 @@ import org.apache.camel.component.exec.ExecResult;
 import routes.results.RunReport;
 import routes.task.TaskState;
 
-/** camel-exec's result plus how the process ended: exited, timed out, killed on request, or never started. */
+/**
+ * camel-exec's result plus how the process ended: exited, timed out, killed on request, killed because the agent
+ * stopped, or never started.
+ */
 public class TaskExecResult extends ExecResult {
 
-    public enum Ending { EXITED, TIMED_OUT, KILLED, NOT_STARTED }
+    public enum Ending { EXITED, TIMED_OUT, KILLED, STOPPED, NOT_STARTED }
 
     private final transient Run run;
     private final Ending ending;
@@ -40,7 +43,7 @@ public class TaskExecResult extends ExecResult {
             case EXITED -> getExitValue() == 0 ? TaskState.SUCCEEDED : TaskState.FAILED;
             case TIMED_OUT -> TaskState.TIMED_OUT;
             case KILLED -> TaskState.CANCELLED;
-            case NOT_STARTED -> TaskState.FAILED;
+            case STOPPED, NOT_STARTED -> TaskState.FAILED;
         };
         Integer exitCode = ending == Ending.NOT_STARTED ? null : getExitValue();
         return new RunReport(RunReport.FINISHED, run.taskId(), run.attempt(), agentId, System.currentTimeMillis(),

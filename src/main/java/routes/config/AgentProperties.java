@@ -1,6 +1,7 @@
 package routes.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,11 +20,13 @@ import org.springframework.util.unit.DataSize;
  * @param defaultWorkdir    working directory of a task that names none
  * @param maxCpu            above this share of CPU in use (0..1) the agent starts nothing new; 1 turns the check off
  * @param maxMemory         above this share of memory in use (0..1) the agent starts nothing new; 1 turns it off
+ * @param drainGrace        on SIGTERM, how long running tasks may go on before they are killed
  */
 @ConfigurationProperties("caravan.agent")
 public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
                               long heartbeatMillis, DataSize outputCap, List<String> inheritEnv,
-                              Path defaultWorkdir, double maxCpu, double maxMemory) {
+                              Path defaultWorkdir, double maxCpu, double maxMemory,
+                              Duration drainGrace) {
 
     public AgentProperties {
         if (id == null || id.isBlank()) {
@@ -39,6 +42,9 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
         types = types == null || types.isEmpty() ? List.of("default") : List.copyOf(types);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         inheritEnv = inheritEnv == null ? List.of() : List.copyOf(inheritEnv);
+        if (drainGrace == null || drainGrace.isNegative()) {
+            throw new IllegalArgumentException("caravan.agent.drain-grace must be 0 or more, got: " + drainGrace);
+        }
         if (maxCpu <= 0 || maxCpu > 1 || maxMemory <= 0 || maxMemory > 1) {
             throw new IllegalArgumentException("caravan.agent.max-cpu and max-memory must be shares above 0 and at most 1"
                     + " (1 turns the check off), got " + maxCpu + " and " + maxMemory);

@@ -16,9 +16,12 @@ public class Fleet {
 
     private final Map<String, AgentLoad> agents = new LinkedHashMap<>();
 
-    /** The live agents that are not overloaded: an agent above its CPU or memory threshold is offered nothing. */
+    /**
+     * The live agents that take work: one above its CPU or memory threshold, or draining, is offered nothing.
+     */
     public Fleet(List<AgentLoad> live) {
-        live.stream().filter(agent -> !agent.status().overloaded()).forEach(agent -> agents.put(agent.status().id(), agent));
+        live.stream().filter(agent -> !agent.status().overloaded() && !agent.status().draining())
+                .forEach(agent -> agents.put(agent.status().id(), agent));
     }
 
     public int freeSlots() {

@@ -1,11 +1,26 @@
 package routes.redis;
 
-/** An inbox or in-flight entry taken back from a dead agent. */
-public record ReclaimedEntry(String agent, String taskId, int attempt) {
+/**
+ * An inbox or in-flight entry control takes back: from a dead agent, or handed back by a draining one. Stored as
+ * "agent|taskId:attempt|why" in the lists it passes through.
+ */
+public record ReclaimedEntry(String agent, String taskId, int attempt, String why) {
+
+    /** The agent stopped sending heartbeats. */
+    public static final String DEAD = "dead";
+    /** The agent is draining and handed back work it had not started. */
+    public static final String DRAINED = "drained";
 
     static ReclaimedEntry parse(String text) {
-        int bar = text.indexOf('|');
-        InboxEntry entry = InboxEntry.parse(text.substring(bar + 1));
-        return new ReclaimedEntry(text.substring(0, bar), entry.taskId(), entry.attempt());
+        String[] parts = text.split("\\|", 3);
+        InboxEntry entry = InboxEntry.parse(parts[1]);
+        return new ReclaimedEntry(parts[0], entry.taskId(), entry.attempt(), parts.length > 2 ? parts[2] : DEAD);
+    }
+
+    /** What the task's event says about why it went back to its queue. */
+    public String reason() {
+        return DRAINED.equals(why)
+                ? "agent " + agent + " is draining and handed it back before it started; task back in its queue"
+                : "agent " + agent + " stopped sending heartbeats: declared dead, task back in its queue";
     }
 }

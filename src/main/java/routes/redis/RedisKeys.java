@@ -63,9 +63,19 @@ public class RedisKeys {
         return tag + ":results:ingesting:" + nodeId;
     }
 
-    /** List of "agent|taskId:attempt" entries a control node took back from dead agents and has not yet re-queued. */
+    /** List of "agent|taskId:attempt|why" entries a control node took back from agents and has not yet re-queued. */
     public String reclaiming(String nodeId) {
         return tag + ":reclaiming:" + nodeId;
+    }
+
+    /** List of "agent|taskId:attempt|drained" entries draining agents handed back, for any control node to take. */
+    public String handedBack() {
+        return tag + ":handed-back";
+    }
+
+    /** Set: ids of the agents an operator asked to drain. Rebuilt from SQL when lost. */
+    public String drains() {
+        return tag + ":drains";
     }
 
     /**

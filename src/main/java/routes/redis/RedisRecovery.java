@@ -16,8 +16,8 @@ import routes.task.TaskView;
 /**
  * Puts back what Redis lost when it restarted empty or was flushed, from SQL: queued tasks into their queues,
  * dispatched and running ones into their agents' inboxes (an agent that runs or ran that attempt already does not
- * run it again: it reports it), waiting retries into the retries set. One control node does it: the one that
- * sets the marker.
+ * run it again: it reports it), waiting retries into the retries set, operators' drain requests into theirs. One
+ * control node does it: the one that sets the marker.
  */
 @Component
 @ControlRole
@@ -31,10 +31,12 @@ public class RedisRecovery {
     private final TaskStore tasks;
     private final TaskQueues queues;
     private final RetryQueue retries;
+    private final DrainRequests drains;
     private final Clock clock = Clock.systemUTC();
 
     public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskStore tasks, TaskQueues queues,
-                         RetryQueue retries) {
+                         RetryQueue retries, DrainRequests drains) {
+        this.drains = drains;
         this.redis = redis;
         this.keys = keys;
         this.json = json;
@@ -64,6 +66,7 @@ public class RedisRecovery {
         }
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
         retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
+        drains.restore();
         int restored = queued.size() + held.size() + waiting.size();
         if (restored > 0) {
             LOG.warn("Redis had lost its keys: restored from SQL {} queued tasks, {} dispatched or running (back in"

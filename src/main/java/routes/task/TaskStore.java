@@ -234,12 +234,12 @@ public class TaskStore {
     }
 
     /**
-     * Puts the tasks a dead agent held back in the QUEUED state, each only if it is still at the attempt that
-     * agent had: an entry for an older attempt, or for a task that ended, changes nothing. Returns the tasks
-     * re-queued.
+     * Puts the tasks taken back from agents (dead, or draining) in the QUEUED state, each only if it is still at
+     * the attempt that agent had: an entry for an older attempt, or for a task that ended, changes nothing.
+     * Returns the tasks re-queued.
      */
     @Transactional
-    public List<TaskView> requeueFromDeadAgent(List<ReclaimedEntry> entries) {
+    public List<TaskView> requeueReclaimed(List<ReclaimedEntry> entries) {
         long now = clock.millis();
         List<TaskView> requeued = new ArrayList<>();
         for (ReclaimedEntry entry : entries) {
@@ -247,8 +247,7 @@ public class TaskStore {
                             + "started_at = NULL WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
                     .params(entry.taskId(), entry.attempt()).update();
             if (updated > 0) {
-                event(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), "agent " + entry.agent()
-                        + " stopped sending heartbeats: declared dead, task back in its queue");
+                event(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), entry.reason());
                 find(entry.taskId()).ifPresent(requeued::add);
             }
         }

@@ -44,8 +44,9 @@ public class Cluster implements AutoCloseable {
     /** Starts an agent with the given id, slots, types (comma-separated) and labels. */
     public ConfigurableApplicationContext agent(String id, int slots, String types, Map<String, String> labels,
                                                 String... extraArgs) {
+        // closing a test agent kills what it still runs at once, as a stop past its drain grace would
         List<String> args = new ArrayList<>(List.of("--caravan.agent.id=" + id, "--caravan.agent.slots=" + slots,
-                "--caravan.agent.types=" + types));
+                "--caravan.agent.types=" + types, "--caravan.agent.drain-grace=0s"));
         labels.forEach((k, v) -> args.add("--caravan.agent.labels." + k + "=" + v));
         args.addAll(List.of(extraArgs));
         return start("agent", id, args.toArray(String[]::new));

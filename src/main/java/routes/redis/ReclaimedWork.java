@@ -9,18 +9,18 @@ import routes.config.ControlProperties;
 import routes.config.ControlRole;
 
 /**
- * Takes the work of dead agents (no heartbeat for longer than the agent timeout) back: their inbox and
- * in-flight entries move, atomically, into this control node's reclaiming list, where they stay until they are
- * re-queued in SQL; a node that dies in between finds them there when it starts again.
+ * Takes work back from agents: all that dead agents held (inbox and in-flight), and what draining agents handed
+ * back (their unstarted inbox). The entries move, atomically, into this control node's reclaiming list, where
+ * they stay until they are re-queued in SQL; a node that dies in between finds them there when it starts again.
  */
 @Component
 @ControlRole
-public class DeadAgents {
+public class ReclaimedWork {
 
     /**
      * KEYS[1] agents sorted set, KEYS[2] the agent's inbox, KEYS[3] its in-flight list, KEYS[4] this node's
-     * reclaiming list; ARGV[1] agent id, ARGV[2] the silence (ms) that makes it dead. Checks, at Redis's time, that the agent is
-     * still silent, then moves its entries as "agent|entry" and sets its heartbeat to 0, so that every node sees it
+     * reclaiming list; ARGV[1] agent id, ARGV[2] the silence (ms) that makes it dead, ARGV[3] "dead". Checks, at
+     * Redis's time, that the agent is still silent, then moves its entries as "agent|entry|dead" and sets its heartbeat to 0, so that every node sees it
      * dead however it was found dead. Returns how many moved.
      */
     private static final RedisScript<Long> RECLAIM = RedisScript.of("""
@@ -33,7 +33,7 @@ public class DeadAgents {
             local moved = 0
             for _, list in ipairs({KEYS[2], KEYS[3]}) do
               for _, entry in ipairs(redis.call('LRANGE', list, 0, -1)) do
-                redis.call('RPUSH', KEYS[4], ARGV[1] .. '|' .. entry)
+                redis.call('RPUSH', KEYS[4], ARGV[1] .. '|' .. entry .. '|' .. ARGV[3])
                 moved = moved + 1
               end
               redis.call('DEL', list)
@@ -43,12 +43,22 @@ public class DeadAgents {
             return moved
             """, Long.class);
 
+    /** KEYS[1] the hand-back list, KEYS[2] this node's reclaiming list: moves all of the first to the second. */
+    private static final RedisScript<Long> TAKE_HANDED_BACK = RedisScript.of("""
+            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+            for _, entry in ipairs(entries) do
+              redis.call('RPUSH', KEYS[2], entry)
+            end
+            redis.call('DEL', KEYS[1])
+            return #entries
+            """, Long.class);
+
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final AgentRegistry agents;
     private final String nodeId;
 
-    public DeadAgents(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, ControlProperties control) {
+    public ReclaimedWork(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, ControlProperties control) {
         this.redis = redis;
         this.keys = keys;
         this.agents = agents;
@@ -56,14 +66,15 @@ public class DeadAgents {
     }
 
     /**
-     * Moves the entries of every dead agent into this node's reclaiming list, and returns all that list holds
-     * (with what an earlier, interrupted round left there).
+     * Moves the entries of every dead agent, and those draining agents handed back, into this node's reclaiming
+     * list, and returns all that list holds (with what an earlier, interrupted round left there).
      */
     public List<ReclaimedEntry> reclaim() {
         // only heartbeats are read here, every check: the script itself checks again, atomically
         agents.silent().forEach((id, silence) -> redis.execute(RECLAIM,
                 List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
-                id, Long.toString(silence.toMillis())));
+                id, Long.toString(silence.toMillis()), ReclaimedEntry.DEAD));
+        redis.execute(TAKE_HANDED_BACK, List.of(keys.handedBack(), keys.reclaiming(nodeId)));
         List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
         List<ReclaimedEntry> entries = new ArrayList<>();
         if (held != null) {
