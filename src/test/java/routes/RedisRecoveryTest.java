@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import routes.support.Api;
 import routes.support.Cluster;
 
@@ -67,6 +68,24 @@ class RedisRecoveryTest {
                 assertStartedAndEndedOnce(api, id);
             }
             assertEachRanOnce(ledger, 2);
+        }
+    }
+
+    @Test
+    void aTaskOfAnAgentThatDiedWhileRedisWasAwayRunsElsewhere(@TempDir Path dir) {
+        try (Cluster cluster = new Cluster(dir).control("--caravan.dispatcher.agent-timeout=2s")) {
+            Api api = cluster.api();
+            String id = api.submit("{\"command\": [\"true\"], \"labels\": {\"pool\": \"ghost\"}}");
+            // the record says an agent runs it; that agent is gone, and Redis lost everything, its heartbeats too
+            cluster.controlContext().getBean(JdbcClient.class).sql("UPDATE tasks SET state = 'RUNNING', attempt = 1, "
+                    + "agent = 'gone', dispatched_at = created_at, started_at = created_at WHERE id = ?").param(id).update();
+            cluster.stores().flushRedis();
+
+            cluster.agent("worker", 1, "default", Map.of("pool", "ghost"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.task(id).path("state").asText().equals("SUCCEEDED"));
+            assertThat(api.task(id).path("agent").asText()).isEqualTo("worker");
+            assertThat(api.task(id).path("events").findValuesAsText("message"))
+                    .anyMatch(m -> m.startsWith("agent gone stopped sending heartbeats"));
         }
     }
 

@@ -8,9 +8,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param prefix               every key starts with {@code {prefix}:}, a hash tag, so multi-key scripts stay valid on
  *                             Redis Cluster
  * @param recoveryCheckMillis  how often control checks whether Redis lost its keys (and then restores them from SQL)
+ * @param reconcileMillis      how often control compares queued and dispatched tasks in SQL with the queues in Redis
+ *                             (a task out of step in two passes in a row is put right)
  */
 @ConfigurationProperties("caravan.redis")
-public record RedisProperties(String prefix, long recoveryCheckMillis) {
+public record RedisProperties(String prefix, long recoveryCheckMillis, long reconcileMillis) {
 
     public RedisProperties {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{1,64}")) {

@@ -137,6 +137,12 @@ public class AgentRegistry {
         return silent;
     }
 
+    /** Whether the agent's inbox or in-flight list holds the entry "taskId:attempt". */
+    public boolean holds(String agentId, String entry) {
+        return redis.opsForList().indexOf(keys.inbox(agentId), entry) != null
+                || redis.opsForList().indexOf(keys.inflight(agentId), entry) != null;
+    }
+
     /** The name each of an agent's Redis connections carries (CLIENT SETNAME). */
     public static String connectionName(String agentId) {
         return CONNECTION_NAME_PREFIX + agentId;

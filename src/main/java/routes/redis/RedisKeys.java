@@ -73,6 +73,16 @@ public class RedisKeys {
         return tag + ":handed-back";
     }
 
+    /** String: the control node doing a reconciling pass now; expires by itself. */
+    public String reconciling() {
+        return tag + ":reconciling";
+    }
+
+    /** Set: "taskId|state|attempt" of tasks the last reconciling pass found out of step with their queue. */
+    public String reconcileSuspects() {
+        return tag + ":reconcile:suspects";
+    }
+
     /** Set: ids of the agents an operator asked to drain. Rebuilt from SQL when lost. */
     public String drains() {
         return tag + ":drains";

@@ -2,8 +2,10 @@ package routes.redis;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
@@ -32,10 +34,12 @@ public class RedisRecovery {
     private final TaskQueues queues;
     private final RetryQueue retries;
     private final DrainRequests drains;
+    private final AgentRegistry agents;
     private final Clock clock = Clock.systemUTC();
 
     public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskStore tasks, TaskQueues queues,
-                         RetryQueue retries, DrainRequests drains) {
+                         RetryQueue retries, DrainRequests drains, AgentRegistry agents) {
+        this.agents = agents;
         this.drains = drains;
         this.redis = redis;
         this.keys = keys;
@@ -53,16 +57,21 @@ public class RedisRecovery {
         }
         // only what is missing is put back, so a restore over a Redis that had not lost everything (the marker
         // alone was gone, or this is the first start) adds no second entry for a task
+        Set<String> inQueues = queues.queuedIds();
         List<TaskView> queued = tasks.inStates(TaskState.QUEUED).stream()
-                .filter(task -> redis.opsForList().indexOf(keys.queue(task.type(), task.priority()), task.id()) == null)
+                .filter(task -> !inQueues.contains(task.id()))
                 .toList();
         queues.enqueueAll(queued);
         List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING).stream()
-                .filter(task -> !holds(task.agent(), InboxEntry.format(task.id(), task.attempt())))
+                .filter(task -> !agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt())))
                 .toList();
+        Long now = held.isEmpty() ? null : redis.execute((RedisCallback<Long>) c -> c.serverCommands().time());
         for (TaskView task : held) {
             redis.opsForValue().set(keys.task(task.id()), json.write(task.spec()));
             redis.opsForList().rightPush(keys.inbox(task.agent()), InboxEntry.format(task.id(), task.attempt()));
+            // an agent that died while Redis was away sends no heartbeat to be missed: known from now, it is
+            // declared dead after the timeout like any other, and its tasks go elsewhere
+            redis.opsForZSet().addIfAbsent(keys.agents(), task.agent(), now);
         }
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
         retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
@@ -75,8 +84,4 @@ public class RedisRecovery {
         return restored;
     }
 
-    private boolean holds(String agent, String entry) {
-        return redis.opsForList().indexOf(keys.inbox(agent), entry) != null
-                || redis.opsForList().indexOf(keys.inflight(agent), entry) != null;
-    }
 }

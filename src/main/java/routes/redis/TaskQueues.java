@@ -1,6 +1,7 @@
 package routes.redis;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,20 @@ public class TaskQueues {
     public Set<String> types() {
         Set<String> types = redis.opsForSet().members(keys.types());
         return types == null ? Set.of() : new TreeSet<>(types);
+    }
+
+    /** The ids of every task in any queue. */
+    public Set<String> queuedIds() {
+        Set<String> ids = new HashSet<>();
+        for (String type : types()) {
+            for (String priority : PRIORITIES) {
+                List<String> queue = redis.opsForList().range(keys.queue(type, priority), 0, -1);
+                if (queue != null) {
+                    ids.addAll(queue);
+                }
+            }
+        }
+        return ids;
     }
 
     /** Up to {@code count} tasks waiting in a queue from position {@code from}, with their run specifications. */

@@ -223,7 +223,7 @@ public class TaskStore {
 
     /** Gives back a claim whose placement failed in Redis: the task is QUEUED again. */
     @Transactional
-    public void unclaim(String id, int attempt, String reason) {
+    public boolean unclaim(String id, int attempt, String reason) {
         long now = clock.millis();
         int updated = sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL "
                         + "WHERE id = ? AND attempt = ? AND state = 'DISPATCHED'")
@@ -231,6 +231,7 @@ public class TaskStore {
         if (updated > 0) {
             event(id, now, TaskState.QUEUED, null, attempt, reason);
         }
+        return updated > 0;
     }
 
     /**
@@ -301,6 +302,17 @@ public class TaskStore {
         String marks = String.join(", ", Collections.nCopies(states.length, "?"));
         return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE state IN (" + marks + ") ORDER BY created_at")
                 .params(Arrays.stream(states).map(TaskState::name).toList()).query(this::view).list();
+    }
+
+    /** A task in the QUEUED or DISPATCHED state, as little of it as the reconciler compares with Redis. */
+    public record Undispatched(String id, String state, int attempt, String agent) {
+    }
+
+    /** Every task QUEUED or DISPATCHED: those that should be in a queue, or are on their way out of one. */
+    public List<Undispatched> undispatched() {
+        return sql.sql("SELECT id, state, attempt, agent FROM tasks WHERE state IN ('QUEUED', 'DISPATCHED')")
+                .query((rs, n) -> new Undispatched(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)))
+                .list();
     }
 
     /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */

@@ -1,0 +1,99 @@
+package routes.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+import routes.config.ControlProperties;
+import routes.config.ControlRole;
+import routes.config.RedisProperties;
+import routes.task.TaskState;
+import routes.task.TaskStore;
+import routes.task.TaskStore.Undispatched;
+import routes.task.TaskView;
+
+/**
+ * Puts right what a control node killed in the middle of a step leaves between SQL and a healthy Redis:
+ * <ul>
+ * <li>a task stored QUEUED that never reached its queue (killed between the insert and the enqueue): queued now;</li>
+ * <li>a task claimed DISPATCHED in SQL that never left its queue (killed between the claim and the move to the
+ * agent's inbox): back to QUEUED, and dispatched again from where it is.</li>
+ * </ul>
+ * A live node closes each of these gaps within milliseconds, so a task is only put right when two passes a period
+ * apart both find it so, at the same attempt. The previous pass's findings are kept in Redis, and one control
+ * node does a pass at a time (a lock that expires with the period).
+ */
+@Component
+@ControlRole
+public class QueueReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueReconciler.class);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final TaskStore tasks;
+    private final TaskQueues queues;
+    private final AgentRegistry agents;
+    private final Duration period;
+    private final String nodeId;
+
+    public QueueReconciler(StringRedisTemplate redis, RedisKeys keys, TaskStore tasks, TaskQueues queues,
+                           AgentRegistry agents, RedisProperties properties, ControlProperties control) {
+        this.agents = agents;
+        this.redis = redis;
+        this.keys = keys;
+        this.tasks = tasks;
+        this.queues = queues;
+        this.period = Duration.ofMillis(properties.reconcileMillis());
+        this.nodeId = control.nodeId();
+    }
+
+    /** One pass; returns how many tasks it put right. */
+    public int reconcile() {
+        if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.reconciling(), nodeId, period.dividedBy(2)))) {
+            return 0;
+        }
+        // Redis first: a task that moves on between the two reads is a suspect only this once
+        Set<String> inQueues = queues.queuedIds();
+        Set<String> suspects = new HashSet<>();
+        for (Undispatched task : tasks.undispatched()) {
+            boolean queued = task.state().equals(TaskState.QUEUED.name());
+            if (queued ? !inQueues.contains(task.id())
+                    // a stale second entry in the queue is no proof: the agent must not hold the attempt either
+                    : inQueues.contains(task.id())
+                    && !agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt()))) {
+                suspects.add(task.id() + "|" + task.state() + "|" + task.attempt());
+            }
+        }
+        Set<String> earlier = redis.opsForSet().members(keys.reconcileSuspects());
+        redis.delete(keys.reconcileSuspects());
+        if (!suspects.isEmpty()) {
+            redis.opsForSet().add(keys.reconcileSuspects(), suspects.toArray(String[]::new));
+        }
+        List<TaskView> lost = new ArrayList<>();
+        int stuck = 0;
+        for (String suspect : suspects) {
+            if (earlier == null || !earlier.contains(suspect)) {
+                continue;
+            }
+            String[] parts = suspect.split("\\|");
+            if (parts[1].equals(TaskState.QUEUED.name())) {
+                tasks.find(parts[0]).filter(t -> t.state().equals(TaskState.QUEUED.name())).ifPresent(lost::add);
+            } else if (tasks.unclaim(parts[0], Integer.parseInt(parts[2]),
+                    "a control node stopped between claiming it for an agent and handing it over; back in its queue")) {
+                stuck++;
+            }
+        }
+        queues.enqueueAll(lost);
+        if (!lost.isEmpty() || stuck > 0) {
+            log.warn("A control node had stopped mid-step: {} stored tasks were missing from their queues (queued"
+                    + " now), {} claimed tasks never reached their agent (back in their queues)", lost.size(), stuck);
+        }
+        return lost.size() + stuck;
+    }
+}
