@@ -11,7 +11,7 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
-import routes.support.AgentProcess;
+import routes.support.NodeProcess;
 import routes.support.Api;
 import routes.support.Cluster;
 
@@ -56,7 +56,7 @@ class DrainTest {
     @Test
     void sigtermFinishesRunningTasksWithinTheGraceAndKillsTheRest(@TempDir Path dir) throws Exception {
         try (Cluster cluster = new Cluster(dir).control();
-             AgentProcess agent = new AgentProcess(cluster.stores(), dir, "stopping", 2, Map.of("pool", "drain"),
+             NodeProcess agent = NodeProcess.agent(cluster.stores(), dir, "stopping", 2, Map.of("pool", "drain"),
                      "--caravan.agent.drain-grace=4s")) {
             Api api = cluster.api();
             String quick = api.submit(task("sleep", "3"));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import routes.results.RunReport;
-import routes.support.AgentProcess;
+import routes.support.NodeProcess;
 import routes.support.Api;
 import routes.support.Cluster;
 
@@ -29,7 +29,7 @@ class FailoverTest {
     @Test
     void aKilledAgentsTasksRunElsewhereAndItsLateReportIsIgnored(@TempDir Path dir) throws Exception {
         try (Cluster cluster = new Cluster(dir).control(LONG_AGENT_TIMEOUT);
-             AgentProcess doomed = new AgentProcess(cluster.stores(), dir, "doomed", 2, Map.of("pool", "failover"))) {
+             NodeProcess doomed = NodeProcess.agent(cluster.stores(), dir, "doomed", 2, Map.of("pool", "failover"))) {
             Api api = cluster.api();
             await().atMost(Duration.ofSeconds(90)).until(() -> alive(api, "doomed"));
             List<String> tasks = List.of(api.submit(LONG_TASK), api.submit(LONG_TASK));

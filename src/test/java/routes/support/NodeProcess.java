@@ -1,0 +1,87 @@
+package routes.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Caravan node in a JVM of its own, started from the test class path, so a test can kill it with SIGKILL: no
+ * shutdown hook, no last report, exactly what a crashed server does.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private final Process process;
+
+    private NodeProcess(Path dataDir, String name, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "routes.CaravanApplication",
+                "--caravan.data-dir=" + dataDir.resolve(name), "--logging.level.root=WARN"));
+        command.addAll(args);
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(name + ".log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static NodeProcess agent(TestStores stores, Path dataDir, String id, int slots, Map<String, String> labels,
+                                    String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--caravan.role=agent", "--server.port=0",
+                "--caravan.agent.id=" + id, "--caravan.agent.slots=" + slots));
+        args.addAll(stores.redisArgs());
+        labels.forEach((k, v) -> args.add("--caravan.agent.labels." + k + "=" + v));
+        args.addAll(List.of(extraArgs));
+        return new NodeProcess(dataDir, id, args);
+    }
+
+    /** A control node with the cluster's admin token, serving its API on the given port. */
+    public static NodeProcess control(TestStores stores, Path dataDir, String nodeId, int port, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--caravan.role=control", "--server.port=" + port,
+                "--caravan.control.node-id=" + nodeId, "--caravan.security.admin-token=" + Cluster.TOKEN));
+        args.addAll(stores.redisArgs());
+        args.addAll(stores.databaseArgs());
+        args.addAll(List.of(extraArgs));
+        return new NodeProcess(dataDir, nodeId, args);
+    }
+
+    /** SIGKILL of the JVM alone: the processes it started run on, orphaned (a zombie agent's tasks). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGKILL of the JVM and everything it started, as when its machine goes down. */
+    public void crash() throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+    }
+
+    /** SIGTERM, as systemd or an operator stops a service; waits for the process to exit. */
+    public int terminate(Duration atMost) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("node still running " + atMost + " after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            crash();
+        }
+    }
+}
