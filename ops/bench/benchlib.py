@@ -15,6 +15,7 @@ JAR = os.path.join(ROOT, "target", "caravan.jar")
 TOKEN = "bench-token-" + os.urandom(8).hex()
 PREFIX = "bench-" + os.urandom(4).hex()
 DATABASE = "caravan_bench"
+REDIS_ARGS = ["--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=6379", f"--caravan.redis.prefix={PREFIX}"]
 
 
 def parse_time(text):
@@ -72,20 +73,22 @@ def start(setup, workdir, slots, control_args=(), control_heap="1g"):
                                                       f"--caravan.security.admin-token={TOKEN}"],
                                   stdout=logs, stderr=subprocess.STDOUT)]
         return port, procs
-    database = DATABASE
-    subprocess.run(["mariadb", "-uroot", "-e", f"DROP DATABASE IF EXISTS {database}; CREATE DATABASE {database}"],
+    subprocess.run(["mariadb", "-uroot", "-e", f"DROP DATABASE IF EXISTS {DATABASE}; CREATE DATABASE {DATABASE}"],
                    check=True)
-    prefix = PREFIX
-    redis = ["--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=6379", f"--caravan.redis.prefix={prefix}"]
     port = 18080
-    control = subprocess.Popen(["java", "-Xmx" + control_heap] + common + redis + list(control_args) + [
-        "--caravan.role=control", f"--server.port={port}", f"--caravan.security.admin-token={TOKEN}",
-        f"--spring.datasource.url=jdbc:mysql://127.0.0.1:3306/{database}?rewriteBatchedStatements=true",
-        "--spring.datasource.username=root", "--spring.datasource.password="],
-        stdout=logs, stderr=subprocess.STDOUT)
-    agent = subprocess.Popen(["java", "-Xmx1g"] + common + redis + ["--caravan.role=agent", "--server.port=18081"],
+    control = start_control(common, logs, port, control_args, control_heap)
+    agent = subprocess.Popen(["java", "-Xmx1g"] + common + REDIS_ARGS + ["--caravan.role=agent", "--server.port=18081"],
                              stdout=logs, stderr=subprocess.STDOUT)
     return port, [control, agent]
+
+
+def start_control(common, logs, port, control_args=(), heap="1g"):
+    """A control node of the external setup (MariaDB database DATABASE, Redis prefix PREFIX) on the given port."""
+    return subprocess.Popen(["java", "-Xmx" + heap] + list(common) + REDIS_ARGS + list(control_args) + [
+        "--caravan.role=control", f"--server.port={port}", f"--caravan.security.admin-token={TOKEN}",
+        f"--spring.datasource.url=jdbc:mysql://127.0.0.1:3306/{DATABASE}?rewriteBatchedStatements=true",
+        "--spring.datasource.username=root", "--spring.datasource.password="],
+        stdout=logs, stderr=subprocess.STDOUT)
 
 
 def start_agent(workdir, agent_id, port, extra_args=()):
@@ -93,8 +96,7 @@ def start_agent(workdir, agent_id, port, extra_args=()):
     logs = open(os.path.join(workdir, agent_id + ".log"), "w")
     return subprocess.Popen(["java", "-Xmx256m", "-jar", JAR, f"--caravan.data-dir={workdir}/{agent_id}",
                              "--caravan.role=agent", f"--caravan.agent.id={agent_id}", f"--server.port={port}",
-                             "--logging.level.root=WARN", "--spring.data.redis.host=127.0.0.1",
-                             "--spring.data.redis.port=6379", f"--caravan.redis.prefix={PREFIX}"] + list(extra_args),
+                             "--logging.level.root=WARN"] + REDIS_ARGS + list(extra_args),
                             stdout=logs, stderr=subprocess.STDOUT)
 
 
@@ -134,6 +136,15 @@ def stop(procs, setup, workdir):
         for start_at in range(0, len(keys), 500):
             subprocess.run(["redis-cli", "DEL"] + keys[start_at:start_at + 500], capture_output=True)
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def flush_redis():
+    """Deletes every key of the prefix, the restore marker last, so the restore sees the whole loss at once."""
+    keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],
+                          capture_output=True, text=True).stdout.split()
+    keys.sort(key=lambda k: k.endswith(":restored"))
+    for at in range(0, len(keys), 500):
+        subprocess.run(["redis-cli", "DEL"] + keys[at:at + 500], capture_output=True)
 
 
 def sql(query):

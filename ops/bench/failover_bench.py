@@ -15,11 +15,10 @@ Usage: ops/bench/failover_bench.py [--trials 5] [--tasks 4] [--queued 1000]
 """
 import argparse
 import signal
-import subprocess
 import tempfile
 import time
 
-from benchlib import PREFIX, Api, build_jar, parse_time, percentile, start, start_agent, stop, wait_ready
+from benchlib import Api, build_jar, flush_redis, parse_time, percentile, start, start_agent, stop, wait_ready
 
 
 def wait_for(condition, seconds, what):
@@ -37,15 +36,6 @@ def alive(api, agent_id):
 
 def queue_depth(api, task_type):
     return sum(q["normal"] + q["urgent"] for q in api.call("GET", "/api/queues") if q["type"] == task_type)
-
-
-def flush_redis():
-    """Deletes every key of the prefix, the restore marker last, so the restore sees the whole loss at once."""
-    keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],
-                          capture_output=True, text=True).stdout.split()
-    keys.sort(key=lambda k: k.endswith(":restored"))
-    for at in range(0, len(keys), 500):
-        subprocess.run(["redis-cli", "DEL"] + keys[at:at + 500], capture_output=True)
 
 
 def main():
