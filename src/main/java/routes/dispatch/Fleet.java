@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import routes.agent.AgentStatus;
 import routes.redis.AgentLoad;
 import routes.task.TaskSpec;
 
@@ -39,10 +40,15 @@ public class Fleet {
     public Optional<AgentLoad> best(TaskSpec task) {
         return agents.values().stream()
                 .filter(a -> a.freeSlots() > 0)
-                .filter(a -> a.status().types().contains(task.type()))
-                .filter(a -> task.agent() == null || task.agent().equals(a.status().id()))
-                .filter(a -> a.status().labels().entrySet().containsAll(task.labels().entrySet()))
+                .filter(a -> takes(a.status(), task))
                 .min(Comparator.comparingDouble(AgentLoad::score));
+    }
+
+    /** Whether the agent may run the task: it takes the task's type, carries all its labels, is the pinned one. */
+    static boolean takes(AgentStatus agent, TaskSpec task) {
+        return agent.types().contains(task.type())
+                && (task.agent() == null || task.agent().equals(agent.id()))
+                && agent.labels().entrySet().containsAll(task.labels().entrySet());
     }
 
     public AgentLoad get(String agentId) {

@@ -20,7 +20,10 @@ import org.springframework.transaction.annotation.Transactional;
 import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
+import routes.dispatch.BroadcastTargets;
+import routes.task.Broadcast;
 import routes.task.JobRun;
+import routes.task.TaskSpec;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
@@ -39,10 +42,12 @@ public class FireStore {
     private final TaskStore tasks;
     private final Schedules schedules;
     private final JobProperties properties;
+    private final BroadcastTargets broadcastTargets;
     private final Clock clock = Clock.systemUTC();
 
     public FireStore(JdbcClient sql, JdbcTemplate batch, JobStore jobs, TaskStore tasks, Schedules schedules,
-                     JobProperties properties) {
+                     JobProperties properties, BroadcastTargets broadcastTargets) {
+        this.broadcastTargets = broadcastTargets;
         this.sql = sql;
         this.batch = batch;
         this.jobs = jobs;
@@ -129,16 +134,17 @@ public class FireStore {
         List<PlannedFire> ordered = new ArrayList<>(due);
         ordered.sort(Comparator.comparingLong(PlannedFire::scheduledAt));
 
+        BroadcastTargets.Snapshot targets = broadcastTargets.snapshot();
         List<Decision> decisions = new ArrayList<>(ordered.size());
         for (PlannedFire fire : ordered) {
             Job job = byId.get(fire.jobId());
             if (job != null && !job.paused()) {
-                decisions.add(decide(fire, job, alive.get(job.id()), now, reason));
+                decisions.add(decide(fire, job, alive.get(job.id()), now, reason, targets));
             }
         }
         int[] claimed = batch.batchUpdate("UPDATE job_fires SET state = ?, task_id = ?, message = ?, taken_at = ? "
                 + "WHERE job_id = ? AND scheduled_at = ? AND state = 'PLANNED'", decisions.stream()
-                .map(d -> new Object[] {d.state(), d.run() == null ? null : d.run().taskId(), d.message(), now,
+                .map(d -> new Object[] {d.state(), d.taskId(), d.message(), now,
                         d.fire().jobId(), d.fire().scheduledAt()})
                 .toList());
 
@@ -155,11 +161,9 @@ public class FireStore {
                 tasks.cancelIfAlive(replaced, "replaced by the run of job " + decision.fire().jobId() + " due at "
                         + Instant.ofEpochMilli(decision.fire().scheduledAt())).ifPresent(cancelled::add);
             }
-            if (decision.run() != null) {
-                runs.add(decision.run());
-            }
+            runs.addAll(decision.runs());
             fires.add(new FireView(Instant.ofEpochMilli(decision.fire().scheduledAt()), decision.state(),
-                    decision.run() == null ? null : decision.run().taskId(), decision.message(), Instant.ofEpochMilli(now)));
+                    decision.taskId(), decision.message(), Instant.ofEpochMilli(now)));
         }
         return new Taken(fires, tasks.createRuns(runs), cancelled);
     }
@@ -168,7 +172,8 @@ public class FireStore {
      * What a fire does. {@code alive} (the job's alive runs, oldest first; null when the job has no overlap
      * limit) is updated as this batch's own decisions add and replace runs.
      */
-    private Decision decide(PlannedFire fire, Job job, List<String> alive, long now, String reason) {
+    private Decision decide(PlannedFire fire, Job job, List<String> alive, long now, String reason,
+                            BroadcastTargets.Snapshot targets) {
         long late = now - fire.scheduledAt();
         String note = reason;
         if (reason == null && late > properties.misfireThreshold().toMillis()) {
@@ -181,6 +186,13 @@ public class FireStore {
                 return Decision.not(fire, "MISSED", missed + "; a later fire runs as the catch-up (misfire policy fire_once)");
             }
             note = "catch-up run for missed fires (misfire policy fire_once), " + Duration.ofMillis(late).toSeconds() + "s late";
+        }
+        Broadcast broadcast = null;
+        if (job.task().broadcast()) {
+            broadcast = targets.expand(job.task());
+            if (broadcast == null) {
+                return Decision.not(fire, "SKIPPED", "skipped: " + BroadcastTargets.noAgent(job.task()) + " (target all)");
+            }
         }
         List<String> replaces = List.of();
         if (alive != null && !alive.isEmpty()) {
@@ -196,14 +208,18 @@ public class FireStore {
                         + job.maxRunning());
             }
         }
-        String taskId = UUID.randomUUID().toString();
-        if (alive != null) {
-            alive.add(taskId);
-        }
         String message = "fire of job " + job.name() + " due at " + Instant.ofEpochMilli(fire.scheduledAt())
-                + (note == null ? "" : ": " + note);
-        return new Decision(fire, "FIRED", message, new JobRun(taskId, job.id(), fire.scheduledAt(), job.task(), message),
-                replaces);
+                + (note == null ? "" : ": " + note)
+                + (broadcast == null ? "" : "; broadcast " + broadcast.id() + " to " + broadcast.specs().size() + " agents");
+        List<JobRun> runs = new ArrayList<>();
+        String broadcastId = broadcast == null ? null : broadcast.id();
+        for (TaskSpec spec : broadcast == null ? List.of(job.task()) : broadcast.specs()) {
+            runs.add(new JobRun(UUID.randomUUID().toString(), job.id(), fire.scheduledAt(), spec, message, broadcastId));
+        }
+        if (alive != null) {
+            runs.forEach(run -> alive.add(run.taskId()));
+        }
+        return new Decision(fire, "FIRED", message, runs, replaces);
     }
 
     private Map<String, Job> load(List<PlannedFire> due) {
@@ -253,17 +269,23 @@ public class FireStore {
         /** The one fire of a "run now", if it made a task; a 409 with the reason if it did not. */
         public FireView ranNow() {
             FireView fire = fires.get(0);
-            if (fire.taskId() == null) {
+            if (!fire.state().equals("FIRED")) {
                 throw ApiException.conflict("the job did not run: " + fire.message());
             }
             return fire;
         }
     }
 
-    private record Decision(PlannedFire fire, String state, String message, JobRun run, List<String> replaces) {
+    /** What a fire does: its record, and the tasks it makes (one, or one per agent of a broadcast). */
+    private record Decision(PlannedFire fire, String state, String message, List<JobRun> runs, List<String> replaces) {
 
         static Decision not(PlannedFire fire, String state, String message) {
-            return new Decision(fire, state, message, null, List.of());
+            return new Decision(fire, state, message, List.of(), List.of());
+        }
+
+        /** The fire's task; null when it made none, or a broadcast's several (they carry the job's id). */
+        String taskId() {
+            return runs.size() == 1 && runs.get(0).broadcastId() == null ? runs.get(0).taskId() : null;
         }
     }
 }

@@ -28,7 +28,7 @@ public class TaskRequests {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
-            "timeoutSeconds", "priority", "labels", "agent", "key", "retry");
+            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
     private static final int MAX_ARGS = 4096;
     private static final int MAX_KEY = 128;
@@ -66,7 +66,12 @@ public class TaskRequests {
             if (!item.isObject()) {
                 throw ApiException.badRequest("tasks[" + i + "] must be a JSON object");
             }
-            parsed.add(parse(item, "tasks[" + i + "]."));
+            NewTask task = parse(item, "tasks[" + i + "].");
+            if (task.spec().broadcast()) {
+                throw ApiException.badRequest("tasks[" + i + "].target \"all\" is not taken in a batch: submit a"
+                        + " broadcast on its own to POST /api/tasks");
+            }
+            parsed.add(task);
         }
         return parsed;
     }
@@ -120,8 +125,19 @@ public class TaskRequests {
         if (key != null && (key.isEmpty() || key.length() > MAX_KEY)) {
             throw ApiException.badRequest(at + "key must be 1-" + MAX_KEY + " characters");
         }
+        String target = RequestJson.text(node, at, "target", null);
+        if (target != null && !target.equals(TaskSpec.ALL)) {
+            throw ApiException.badRequest(at + "target must be \"all\" (one run on every live agent that takes the"
+                    + " task's type and labels), or left out, got \"" + target + "\"");
+        }
+        if (target != null && agent != null) {
+            throw ApiException.badRequest(at + "give either agent (one agent) or target \"all\" (every agent), not both");
+        }
+        if (target != null && key != null) {
+            throw ApiException.badRequest(at + "key cannot be given with target \"all\": a broadcast makes a task per agent");
+        }
         TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
-                stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."));
+                stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."), target);
         return new NewTask(spec, key);
     }
 

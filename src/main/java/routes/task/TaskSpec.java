@@ -11,15 +11,27 @@ import java.util.Map;
  * @param shell   script run with {@code /bin/sh -c}; null when {@code command} is given
  * @param agent   the one agent allowed to run it, or null
  * @param retry   attempts and backoff; null (as stored before retries existed) means one attempt
+ * @param target  {@value #ALL}: one run on every live agent that takes the type and labels (a broadcast, made of
+ *                one task pinned to each of them); null: one run on one agent
  */
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, String priority, Map<String, String> labels, String agent,
-                       RetryPolicy retry) {
+                       RetryPolicy retry, String target) {
 
     public RetryPolicy retryPolicy() {
         return retry == null ? RetryPolicy.NONE : retry;
     }
 
+    public boolean broadcast() {
+        return ALL.equals(target);
+    }
+
+    /** One of a broadcast's tasks: this task, pinned to the agent. */
+    public TaskSpec pinnedTo(String agentId) {
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null);
+    }
+
+    public static final String ALL = "all";
     public static final String URGENT = "urgent";
     public static final String NORMAL = "normal";
 }

@@ -42,7 +42,7 @@ public class TaskStore {
 
     private static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
             + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
-            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted";
+            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, broadcast_id";
 
     private static final long OVERDUE_RETRY_MILLIS = 3000;
 
@@ -84,8 +84,29 @@ public class TaskStore {
             return new Submitted(findByKey(task.spec().type(), task.key()).orElseThrow(), false);
         }
         event(id, now, TaskState.QUEUED, null, 0, "submitted");
-        TaskView queued = queuedView(id, task.spec(), task.key(), now, null, null);
+        TaskView queued = queuedView(id, task.spec(), task.key(), now, null, null, null);
         return new Submitted(queued, true);
+    }
+
+    /** Stores the tasks of a broadcast, one pinned to each agent, all QUEUED, in one transaction. */
+    @Transactional
+    public BroadcastSubmitted submitBroadcast(Broadcast broadcast) {
+        long now = clock.millis();
+        List<TaskView> created = new ArrayList<>(broadcast.specs().size());
+        List<Object[]> rows = new ArrayList<>();
+        List<Object[]> events = new ArrayList<>();
+        for (TaskSpec spec : broadcast.specs()) {
+            String id = UUID.randomUUID().toString();
+            rows.add(new Object[] {id, spec.type(), spec.priority(), json.write(spec), now, broadcast.id()});
+            events.add(new Object[] {id, now, TaskState.QUEUED.name(), null, 0, "submitted: broadcast " + broadcast.id()
+                    + ", the run on agent " + spec.agent() + " of " + broadcast.specs().size()});
+            created.add(queuedView(id, spec, null, now, null, null, broadcast.id()));
+        }
+        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, broadcast_id) "
+                + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?)", rows);
+        batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
+                events);
+        return new BroadcastSubmitted(broadcast.id(), created);
     }
 
     /**
@@ -101,12 +122,13 @@ public class TaskStore {
         for (JobRun run : runs) {
             TaskSpec spec = run.spec();
             rows.add(new Object[] {run.taskId(), spec.type(), spec.priority(), json.write(spec), now, run.jobId(),
-                    run.scheduledAt()});
+                    run.scheduledAt(), run.broadcastId()});
             events.add(new Object[] {run.taskId(), now, TaskState.QUEUED.name(), null, 0, truncate(run.reason(), 1000)});
-            created.add(queuedView(run.taskId(), spec, null, now, run.jobId(), Instant.ofEpochMilli(run.scheduledAt())));
+            created.add(queuedView(run.taskId(), spec, null, now, run.jobId(), Instant.ofEpochMilli(run.scheduledAt()),
+                    run.broadcastId()));
         }
-        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at) "
-                + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?)", rows);
+        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at, "
+                + "broadcast_id) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?)", rows);
         batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
                 events);
         return created;
@@ -138,11 +160,12 @@ public class TaskStore {
         return submitted;
     }
 
-    private static TaskView queuedView(String id, TaskSpec spec, String key, long now, String jobId, Instant scheduledAt) {
+    private static TaskView queuedView(String id, TaskSpec spec, String key, long now, String jobId, Instant scheduledAt,
+                                       String broadcastId) {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
                 spec.agent(), spec.retry(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null,
-                null, null, false, jobId, scheduledAt, null);
+                null, null, false, jobId, scheduledAt, broadcastId, null);
     }
 
     public Optional<TaskView> find(String id) {
@@ -162,11 +185,11 @@ public class TaskStore {
     }
 
     /**
-     * Newest first, filtered by state, type, agent and job when given; {@code exhausted=true} keeps the tasks
-     * that ended failed with no attempt left (the dead-letter view).
+     * Newest first, filtered by state, type, agent, job and broadcast when given; {@code exhausted=true} keeps
+     * the tasks that ended failed with no attempt left (the dead-letter view).
      */
-    public Map<String, Object> list(String state, String type, String agent, String job, String exhausted,
-                                    String limit, String offset) {
+    public Map<String, Object> list(String state, String type, String agent, String job, String broadcast,
+                                    String exhausted, String limit, String offset) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (state != null && !state.isEmpty()) {
@@ -184,6 +207,10 @@ public class TaskStore {
         if (job != null && !job.isEmpty()) {
             where.append(" AND job_id = ?");
             params.add(job);
+        }
+        if (broadcast != null && !broadcast.isEmpty()) {
+            where.append(" AND broadcast_id = ?");
+            params.add(broadcast);
         }
         if (exhausted != null && !exhausted.isEmpty()) {
             if (!exhausted.equals("true") && !exhausted.equals("false")) {
@@ -536,7 +563,7 @@ public class TaskStore {
                 rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
-                instant(rs, "scheduled_at"), null);
+                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

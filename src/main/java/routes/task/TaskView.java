@@ -16,6 +16,7 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant retryAt, boolean exhausted,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String jobId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant scheduledAt,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String broadcastId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
 
     /** For a job's run: how long after its scheduled time it started (null until it starts). */
@@ -27,12 +28,13 @@ public record TaskView(String id, String type, String priority, String state, St
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null);
     }
 
     public TaskView withEvents(List<TaskEvent> events) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
-                message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, events);
+                message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
+                events);
     }
 }
