@@ -171,7 +171,8 @@ public class TaskRequests {
                 onTimeout == null || onTimeout.isNull() || onTimeout.asBoolean());
     }
 
-    private static Duration duration(JsonNode node, String at, String field, Duration absent) {
+    /** A positive duration field ("500ms", "2s", "1m"), or {@code absent} when not given. */
+    public static Duration duration(JsonNode node, String at, String field, Duration absent) {
         String text = RequestJson.text(node, at, field, null);
         if (text == null) {
             return absent;

@@ -42,7 +42,7 @@ public class TaskStore {
 
     private static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
             + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
-            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, broadcast_id";
+            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, broadcast_id, resident_id";
 
     private static final long OVERDUE_RETRY_MILLIS = 3000;
 
@@ -84,7 +84,7 @@ public class TaskStore {
             return new Submitted(findByKey(task.spec().type(), task.key()).orElseThrow(), false);
         }
         event(id, now, TaskState.QUEUED, null, 0, "submitted");
-        TaskView queued = queuedView(id, task.spec(), task.key(), now, null, null, null);
+        TaskView queued = queuedView(id, task.spec(), task.key(), now, null, null, null, null);
         return new Submitted(queued, true);
     }
 
@@ -100,7 +100,7 @@ public class TaskStore {
             rows.add(new Object[] {id, spec.type(), spec.priority(), json.write(spec), now, broadcast.id()});
             events.add(new Object[] {id, now, TaskState.QUEUED.name(), null, 0, "submitted: broadcast " + broadcast.id()
                     + ", the run on agent " + spec.agent() + " of " + broadcast.specs().size()});
-            created.add(queuedView(id, spec, null, now, null, null, broadcast.id()));
+            created.add(queuedView(id, spec, null, now, null, null, broadcast.id(), null));
         }
         batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, broadcast_id) "
                 + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?)", rows);
@@ -125,10 +125,32 @@ public class TaskStore {
                     run.scheduledAt(), run.broadcastId()});
             events.add(new Object[] {run.taskId(), now, TaskState.QUEUED.name(), null, 0, truncate(run.reason(), 1000)});
             created.add(queuedView(run.taskId(), spec, null, now, run.jobId(), Instant.ofEpochMilli(run.scheduledAt()),
-                    run.broadcastId()));
+                    run.broadcastId(), null));
         }
         batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at, "
                 + "broadcast_id) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?)", rows);
+        batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
+                events);
+        return created;
+    }
+
+    /** Stores new instances of a resident as QUEUED tasks, in the caller's transaction. */
+    @Transactional
+    public List<TaskView> createInstances(String residentId, String residentName, TaskSpec spec, int count,
+                                          int wanted) {
+        long now = clock.millis();
+        List<TaskView> created = new ArrayList<>(count);
+        List<Object[]> rows = new ArrayList<>(count);
+        List<Object[]> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = UUID.randomUUID().toString();
+            rows.add(new Object[] {id, spec.type(), spec.priority(), json.write(spec), now, residentId});
+            events.add(new Object[] {id, now, TaskState.QUEUED.name(), null, 0, "instance of resident " + residentName
+                    + " started (" + wanted + " wanted)"});
+            created.add(queuedView(id, spec, null, now, null, null, null, residentId));
+        }
+        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, resident_id) "
+                + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?)", rows);
         batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
                 events);
         return created;
@@ -161,11 +183,11 @@ public class TaskStore {
     }
 
     private static TaskView queuedView(String id, TaskSpec spec, String key, long now, String jobId, Instant scheduledAt,
-                                       String broadcastId) {
+                                       String broadcastId, String residentId) {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
                 spec.agent(), spec.retry(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null,
-                null, null, false, jobId, scheduledAt, broadcastId, null);
+                null, null, false, jobId, scheduledAt, broadcastId, residentId, null);
     }
 
     public Optional<TaskView> find(String id) {
@@ -185,11 +207,11 @@ public class TaskStore {
     }
 
     /**
-     * Newest first, filtered by state, type, agent, job and broadcast when given; {@code exhausted=true} keeps
-     * the tasks that ended failed with no attempt left (the dead-letter view).
+     * Newest first, filtered by state, type, agent, job, broadcast and resident when given; {@code exhausted=true}
+     * keeps the tasks that ended failed with no attempt left (the dead-letter view).
      */
     public Map<String, Object> list(String state, String type, String agent, String job, String broadcast,
-                                    String exhausted, String limit, String offset) {
+                                    String resident, String exhausted, String limit, String offset) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (state != null && !state.isEmpty()) {
@@ -211,6 +233,10 @@ public class TaskStore {
         if (broadcast != null && !broadcast.isEmpty()) {
             where.append(" AND broadcast_id = ?");
             params.add(broadcast);
+        }
+        if (resident != null && !resident.isEmpty()) {
+            where.append(" AND resident_id = ?");
+            params.add(resident);
         }
         if (exhausted != null && !exhausted.isEmpty()) {
             if (!exhausted.equals("true") && !exhausted.equals("false")) {
@@ -563,7 +589,7 @@ public class TaskStore {
                 rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
-                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), null);
+                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -17,6 +17,7 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonInclude(JsonInclude.Include.NON_NULL) String jobId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant scheduledAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String broadcastId,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String residentId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
 
     /** For a job's run: how long after its scheduled time it started (null until it starts). */
@@ -35,6 +36,6 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                events);
+                residentId, events);
     }
 }

@@ -1,0 +1,94 @@
+package routes.resident;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import routes.api.ApiException;
+import routes.api.RequestJson;
+import routes.config.ControlRole;
+import routes.config.TaskProperties;
+import routes.task.TaskRequests;
+import routes.task.TaskSpec;
+
+/** Validates resident definitions at the edge; every rejection names the field and what to fix. */
+@Component
+@ControlRole
+public class ResidentRequests {
+
+    static final int MAX_INSTANCES = 1000;
+    private static final Set<String> FIELDS = Set.of("name", "instances", "task", "restartBackoff", "maxRestartBackoff");
+    private static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final RequestJson json;
+    private final TaskRequests tasks;
+    private final TaskProperties taskProperties;
+
+    public ResidentRequests(RequestJson json, TaskRequests tasks, TaskProperties taskProperties) {
+        this.json = json;
+        this.tasks = tasks;
+        this.taskProperties = taskProperties;
+    }
+
+    public ResidentSpec parse(String body) {
+        JsonNode node = object(body, "one resident");
+        RequestJson.onlyFields(node, "", "resident", FIELDS);
+        String name = RequestJson.text(node, "", "name", null);
+        if (name == null) {
+            throw ApiException.badRequest("name is required, such as \"queue-consumers\"");
+        }
+        RequestJson.requireMatch("name", name, TaskRequests.NAME);
+        TaskSpec task = template(node.get("task"));
+        Duration backoff = TaskRequests.duration(node, "", "restartBackoff", DEFAULT_BACKOFF);
+        Duration max = TaskRequests.duration(node, "", "maxRestartBackoff", backoff.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? backoff
+                : DEFAULT_MAX_BACKOFF);
+        if (max.compareTo(backoff) < 0) {
+            throw ApiException.badRequest("maxRestartBackoff must not be shorter than restartBackoff");
+        }
+        return new ResidentSpec(name, instances(node.get("instances")), task, backoff, max);
+    }
+
+    /** {"instances": N} of a scale request. */
+    public int parseScale(String body) {
+        JsonNode node = object(body, "{\"instances\": N}");
+        RequestJson.onlyFields(node, "", "scale request", Set.of("instances"));
+        return instances(node.get("instances"));
+    }
+
+    private JsonNode object(String body, String what) {
+        JsonNode node = json.read(body);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object: " + what);
+        }
+        return node;
+    }
+
+    /**
+     * A task template without retry (an instance that ends is replaced by its resident instead), without target
+     * "all", and with no timeout unless it gives one (the longest allowed).
+     */
+    private TaskSpec template(JsonNode node) {
+        TaskSpec spec = tasks.template(node, "task.");
+        if (spec.retry() != null) {
+            throw ApiException.badRequest("task.retry is not taken for a resident: an instance that ends is started"
+                    + " again by its resident, with restartBackoff");
+        }
+        if (spec.broadcast()) {
+            throw ApiException.badRequest("task.target \"all\" is not taken for a resident: give instances instead");
+        }
+        if (!node.has("timeoutSeconds")) {
+            spec = new TaskSpec(spec.type(), spec.command(), spec.shell(), spec.env(), spec.workdir(),
+                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null);
+        }
+        return spec;
+    }
+
+    private static int instances(JsonNode node) {
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0
+                || node.asInt() > MAX_INSTANCES) {
+            throw ApiException.badRequest("instances must be a whole number from 0 to " + MAX_INSTANCES + ", got " + node);
+        }
+        return node.asInt();
+    }
+}

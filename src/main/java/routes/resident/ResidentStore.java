@@ -1,0 +1,153 @@
+package routes.resident;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import routes.api.ApiException;
+import routes.api.Paging;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.config.TaskProperties;
+import routes.task.TaskSpec;
+import routes.task.TaskStore;
+import routes.task.TaskView;
+
+/**
+ * Resident definitions in SQL. Changing one takes effect at the next keeping pass (residents.yaml): instances
+ * are started or cancelled to meet the new number, and instances started from then on run the new task.
+ */
+@Component
+@ControlRole
+public class ResidentStore {
+
+    static final String COLUMNS = "id, name, instances, template, restart_backoff_ms, max_backoff_ms, failures, "
+            + "not_before, ended_seen, created_at, updated_at";
+    static final String ALIVE = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
+
+    private final JdbcClient sql;
+    private final JsonCodec json;
+    private final TaskStore tasks;
+    private final TaskProperties taskProperties;
+    private final Clock clock = Clock.systemUTC();
+
+    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks, TaskProperties taskProperties) {
+        this.sql = sql;
+        this.json = json;
+        this.tasks = tasks;
+        this.taskProperties = taskProperties;
+    }
+
+    @Transactional
+    public ResidentView create(ResidentSpec spec) {
+        String id = UUID.randomUUID().toString();
+        long now = clock.millis();
+        try {
+            sql.sql("INSERT INTO residents (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)")
+                    .params(id, spec.name(), spec.instances(), json.write(spec.task()), spec.restartBackoff().toMillis(),
+                            spec.maxBackoff().toMillis(), now, now)
+                    .update();
+        } catch (DuplicateKeyException taken) {
+            throw nameTaken(spec.name());
+        }
+        return get(id);
+    }
+
+    @Transactional
+    public ResidentView replace(String id, ResidentSpec spec) {
+        resident(id);
+        try {
+            sql.sql("UPDATE residents SET name = ?, instances = ?, template = ?, restart_backoff_ms = ?, "
+                            + "max_backoff_ms = ?, updated_at = ? WHERE id = ?")
+                    .params(spec.name(), spec.instances(), json.write(spec.task()), spec.restartBackoff().toMillis(),
+                            spec.maxBackoff().toMillis(), clock.millis(), id)
+                    .update();
+        } catch (DuplicateKeyException taken) {
+            throw nameTaken(spec.name());
+        }
+        return get(id);
+    }
+
+    @Transactional
+    public ResidentView scale(String id, int instances) {
+        resident(id);
+        sql.sql("UPDATE residents SET instances = ?, updated_at = ? WHERE id = ?")
+                .params(instances, clock.millis(), id).update();
+        return get(id);
+    }
+
+    /** Deletes the definition and cancels its alive instances; returns them, to be withdrawn from Redis. */
+    @Transactional
+    public List<TaskView> delete(String id) {
+        if (sql.sql("SELECT id FROM residents WHERE id = ? FOR UPDATE").param(id).query(String.class).optional().isEmpty()) {
+            throw notFound(id);
+        }
+        List<TaskView> cancelled = new ArrayList<>();
+        for (ResidentView.Instance instance : alive(id)) {
+            tasks.cancelIfAlive(instance.taskId(), "its resident was deleted").ifPresent(cancelled::add);
+        }
+        sql.sql("DELETE FROM residents WHERE id = ?").param(id).update();
+        return cancelled;
+    }
+
+    public ResidentView get(String id) {
+        return view(resident(id));
+    }
+
+    public Map<String, Object> list(String limit, String offset) {
+        Paging page = Paging.of(limit, offset, taskProperties.pageSizeLimit());
+        long total = sql.sql("SELECT COUNT(*) FROM residents").query(Long.class).single();
+        List<ResidentView> views = sql.sql("SELECT " + COLUMNS + " FROM residents ORDER BY name LIMIT ? OFFSET ?")
+                .params(page.limit(), page.offset()).query(this::row).list().stream().map(this::view).toList();
+        return page.body("residents", views, total);
+    }
+
+    Resident resident(String id) {
+        return find(id).orElseThrow(() -> notFound(id));
+    }
+
+    Optional<Resident> find(String id) {
+        return sql.sql("SELECT " + COLUMNS + " FROM residents WHERE id = ?").param(id).query(this::row).optional();
+    }
+
+    /** The resident's instances that have not ended, oldest first. */
+    List<ResidentView.Instance> alive(String id) {
+        return sql.sql("SELECT id, state, agent FROM tasks WHERE resident_id = ? AND state IN " + ALIVE
+                        + " ORDER BY created_at, id")
+                .param(id)
+                .query((rs, n) -> new ResidentView.Instance(rs.getString(1), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
+    Resident row(ResultSet rs, int n) throws SQLException {
+        return new Resident(rs.getString("id"), rs.getString("name"), rs.getInt("instances"),
+                json.read(rs.getString("template"), TaskSpec.class), Duration.ofMillis(rs.getLong("restart_backoff_ms")),
+                Duration.ofMillis(rs.getLong("max_backoff_ms")), rs.getInt("failures"), rs.getLong("not_before"),
+                rs.getLong("ended_seen"), rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    private ResidentView view(Resident r) {
+        Instant notBefore = r.notBefore() > clock.millis() ? Instant.ofEpochMilli(r.notBefore()) : null;
+        return new ResidentView(r.id(), r.name(), r.instances(), r.task(), r.restartBackoff().toString(),
+                r.maxBackoff().toString(), r.failures(), notBefore, alive(r.id()), Instant.ofEpochMilli(r.createdAt()),
+                Instant.ofEpochMilli(r.updatedAt()));
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("no resident with id " + id);
+    }
+
+    private static ApiException nameTaken(String name) {
+        return ApiException.conflict("a resident named " + name + " exists already");
+    }
+}
