@@ -2,6 +2,7 @@ package routes.agent;
 
 import java.util.List;
 import java.util.Map;
+import routes.task.CodeVersion;
 
 /**
  * What an agent says about itself at every heartbeat.
@@ -11,8 +12,17 @@ import java.util.Map;
  * @param load     one-minute load average divided by the number of logical processors
  * @param overloaded CPU or memory above the agent's thresholds: it starts nothing new and is offered nothing
  * @param draining   asked to drain, or stopping: it starts nothing new, is offered nothing and hands its inbox back
+ * @param code       the code versions it holds: versions by project
  */
 public record AgentStatus(String id, List<String> types, Map<String, String> labels, int slots,
                           double cpu, double memory, double load, int cores, long startedAt, long heartbeatAt,
-                          boolean overloaded, boolean draining) {
+                          boolean overloaded, boolean draining, Map<String, List<String>> code) {
+
+    public AgentStatus {
+        code = code == null ? Map.of() : code;
+    }
+
+    public boolean holds(CodeVersion version) {
+        return code.getOrDefault(version.project(), List.of()).contains(version.version());
+    }
 }

@@ -50,7 +50,8 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
     public TaskExecResult execute(ExecCommand execCommand) {
         TaskExecCommand command = (TaskExecCommand) execCommand;
         String taskId = command.run().taskId();
-        String program = findProgram(command.getExecutable(), command.environment().get("PATH"));
+        String program = findProgram(command.getExecutable(), command.environment().get("PATH"),
+                Path.of(command.getWorkingDir()));
         if (program == null) {
             return TaskExecResult.notStarted(command, "cannot start " + command.getExecutable()
                     + ": no such executable file" + (command.getExecutable().contains("/") ? ""
@@ -109,13 +110,17 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         }
     }
 
-    /** The program's path as execvp would find it (we start it through setsid, which would only exit 127). */
-    private static String findProgram(String executable, String path) {
+    /**
+     * The program's path as execvp would find it from the working directory (we start it through setsid, which
+     * would only exit 127).
+     */
+    private static String findProgram(String executable, String path, Path workdir) {
         if (executable.contains("/")) {
-            return Files.isExecutable(Path.of(executable)) ? executable : null;
+            Path program = workdir.resolve(executable);
+            return Files.isExecutable(program) ? program.toString() : null;
         }
         for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, executable);
+            Path candidate = workdir.resolve(dir.isEmpty() ? "." : dir).resolve(executable);
             if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
                 return candidate.toString();
             }

@@ -9,7 +9,7 @@ import routes.config.AgentRole;
 
 /**
  * Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them, including
- * whether they are above the agent's thresholds and whether the agent is draining.
+ * whether they are above the agent's thresholds, whether the agent is draining and which code versions it holds.
  */
 @Component
 @AgentRole
@@ -17,15 +17,17 @@ public class ResourceProbe {
 
     private final AgentProperties agent;
     private final AgentDrain drain;
+    private final AgentCode code;
     private final CentralProcessor processor;
     private final GlobalMemory memory;
     private final long startedAt = System.currentTimeMillis();
     private long[] previousTicks;
     private volatile boolean overloaded;
 
-    public ResourceProbe(AgentProperties agent, AgentDrain drain) {
+    public ResourceProbe(AgentProperties agent, AgentDrain drain, AgentCode code) {
         this.agent = agent;
         this.drain = drain;
+        this.code = code;
         SystemInfo system = new SystemInfo();
         this.processor = system.getHardware().getProcessor();
         this.memory = system.getHardware().getMemory();
@@ -41,7 +43,7 @@ public class ResourceProbe {
         overloaded = (agent.maxCpu() < 1 && cpu > agent.maxCpu()) || (agent.maxMemory() < 1 && used > agent.maxMemory());
         return new AgentStatus(agent.id(), agent.types(), agent.labels(), agent.slots(),
                 round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis(), overloaded,
-                drain.draining());
+                drain.draining(), code.installed());
     }
 
     /** Whether the last sample found CPU or memory above the agent's thresholds. */

@@ -15,16 +15,19 @@ import routes.task.TaskSpec;
 /**
  * Turns the {@link Run} in the message body into the command camel-exec runs: the argument vector as given,
  * or {@code /bin/sh -c} only when the task asked for a shell; the environment is the task's own plus the few
- * agent variables configured to pass through, never the agent's whole environment.
+ * agent variables configured to pass through, never the agent's whole environment. A task that needs a code
+ * version runs in its directory (unless it gives a workdir), named by {@code CARAVAN_CODE_DIR}.
  */
 @Component
 @AgentRole
 public class TaskExecBinding implements ExecBinding {
 
     private final AgentProperties agent;
+    private final AgentCode code;
 
-    public TaskExecBinding(AgentProperties agent) {
+    public TaskExecBinding(AgentProperties agent, AgentCode code) {
         this.agent = agent;
+        this.code = code;
     }
 
     @Override
@@ -43,6 +46,11 @@ public class TaskExecBinding implements ExecBinding {
         env.put("CARAVAN_TASK_ID", run.taskId());
         env.put("CARAVAN_ATTEMPT", Integer.toString(run.attempt()));
         String workdir = spec.workdir() != null ? spec.workdir() : agent.defaultWorkdir().toString();
+        if (spec.code() != null) {
+            String dir = code.dir(spec.code()).toString();
+            env.put("CARAVAN_CODE_DIR", dir);
+            workdir = spec.workdir() != null ? spec.workdir() : dir;
+        }
         return new TaskExecCommand(run, argv.get(0), argv.subList(1, argv.size()), workdir,
                 spec.timeoutSeconds() * 1000L, env, (int) agent.outputCap().toBytes());
     }

@@ -21,12 +21,17 @@ import org.springframework.util.unit.DataSize;
  * @param maxCpu            above this share of CPU in use (0..1) the agent starts nothing new; 1 turns the check off
  * @param maxMemory         above this share of memory in use (0..1) the agent starts nothing new; 1 turns it off
  * @param drainGrace        on SIGTERM, how long running tasks may go on before they are killed
+ * @param codeDir           where code versions live, as {@code <project>/<version>} directories
+ * @param codeSyncMillis    how often the agent installs registered code versions it lacks
+ * @param maxArtifactSize   largest code archive it downloads
+ * @param downloadTimeout   longest a code archive's download may take
  */
 @ConfigurationProperties("caravan.agent")
 public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
                               long heartbeatMillis, DataSize outputCap, List<String> inheritEnv,
                               Path defaultWorkdir, double maxCpu, double maxMemory,
-                              Duration drainGrace) {
+                              Duration drainGrace, Path codeDir, long codeSyncMillis, DataSize maxArtifactSize,
+                              Duration downloadTimeout) {
 
     public AgentProperties {
         if (id == null || id.isBlank()) {

@@ -44,10 +44,14 @@ public class Fleet {
                 .min(Comparator.comparingDouble(AgentLoad::score));
     }
 
-    /** Whether the agent may run the task: it takes the task's type, carries all its labels, is the pinned one. */
+    /**
+     * Whether the agent may run the task: it takes the task's type, carries all its labels, is the pinned one and
+     * holds the code version the task needs.
+     */
     static boolean takes(AgentStatus agent, TaskSpec task) {
         return agent.types().contains(task.type())
                 && (task.agent() == null || task.agent().equals(agent.id()))
+                && (task.code() == null || agent.holds(task.code()))
                 && agent.labels().entrySet().containsAll(task.labels().entrySet());
     }
 

@@ -83,6 +83,11 @@ public class RedisKeys {
         return tag + ":reconcile:suspects";
     }
 
+    /** Hash: "project/version" → registered version (JSON), for agents to install. Rebuilt from SQL when lost. */
+    public String codeVersions() {
+        return tag + ":code";
+    }
+
     /** Set: ids of the agents an operator asked to drain. Rebuilt from SQL when lost. */
     public String drains() {
         return tag + ":drains";

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
+import routes.code.VersionCatalog;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.task.Recorded;
@@ -18,8 +19,8 @@ import routes.task.TaskView;
 /**
  * Puts back what Redis lost when it restarted empty or was flushed, from SQL: queued tasks into their queues,
  * dispatched and running ones into their agents' inboxes (an agent that runs or ran that attempt already does not
- * run it again: it reports it), waiting retries into the retries set, operators' drain requests into theirs. One
- * control node does it: the one that sets the marker.
+ * run it again: it reports it), waiting retries into the retries set, operators' drain requests and the
+ * registered code versions into theirs. One control node does it: the one that sets the marker.
  */
 @Component
 @ControlRole
@@ -34,11 +35,13 @@ public class RedisRecovery {
     private final TaskQueues queues;
     private final RetryQueue retries;
     private final DrainRequests drains;
+    private final VersionCatalog versions;
     private final AgentRegistry agents;
     private final Clock clock = Clock.systemUTC();
 
     public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskStore tasks, TaskQueues queues,
-                         RetryQueue retries, DrainRequests drains, AgentRegistry agents) {
+                         RetryQueue retries, DrainRequests drains, AgentRegistry agents, VersionCatalog versions) {
+        this.versions = versions;
         this.agents = agents;
         this.drains = drains;
         this.redis = redis;
@@ -76,6 +79,7 @@ public class RedisRecovery {
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
         retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
         drains.restore();
+        versions.restore();
         int restored = queued.size() + held.size() + waiting.size();
         if (restored > 0) {
             LOG.warn("Redis had lost its keys: restored from SQL {} queued tasks, {} dispatched or running (back in"

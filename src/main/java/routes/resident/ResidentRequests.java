@@ -79,7 +79,7 @@ public class ResidentRequests {
         }
         if (!node.has("timeoutSeconds")) {
             spec = new TaskSpec(spec.type(), spec.command(), spec.shell(), spec.env(), spec.workdir(),
-                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null);
+                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null, spec.code());
         }
         return spec;
     }

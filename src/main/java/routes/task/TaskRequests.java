@@ -28,7 +28,8 @@ public class TaskRequests {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
-            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target");
+            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code");
+    private static final Set<String> CODE_FIELDS = Set.of("project", "version");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
     private static final int MAX_ARGS = 4096;
     private static final int MAX_KEY = 128;
@@ -137,8 +138,33 @@ public class TaskRequests {
             throw ApiException.badRequest(at + "key cannot be given with target \"all\": a broadcast makes a task per agent");
         }
         TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
-                stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."), target);
+                stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."), target,
+                code(node.get("code"), at + "code."));
         return new NewTask(spec, key);
+    }
+
+    /** {"project": "shop", "version": "1.4.2"}; null when not given. */
+    private static CodeVersion code(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiException.badRequest(at.substring(0, at.length() - 1) + " must be an object such as"
+                    + " {\"project\": \"shop\", \"version\": \"1.4.2\"}");
+        }
+        RequestJson.onlyFields(node, at, "code", CODE_FIELDS);
+        String project = RequestJson.text(node, at, "project", null);
+        String version = RequestJson.text(node, at, "version", null);
+        if (project == null || version == null) {
+            throw ApiException.badRequest(at.substring(0, at.length() - 1) + " needs both project and version");
+        }
+        for (String name : List.of(project, version)) {
+            if (!CodeVersion.isName(name)) {
+                throw ApiException.badRequest(at + "project and version must be 1-64 letters, digits, '.', '_' or '-'"
+                        + " (not starting with '.'), got \"" + name + "\"");
+            }
+        }
+        return new CodeVersion(project, version);
     }
 
     /** {"maxAttempts": 3, "backoff": "2s", "maxBackoff": "1m", "onTimeout": true}; null when not given. */

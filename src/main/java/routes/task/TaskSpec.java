@@ -13,10 +13,11 @@ import java.util.Map;
  * @param retry   attempts and backoff; null (as stored before retries existed) means one attempt
  * @param target  {@value #ALL}: one run on every live agent that takes the type and labels (a broadcast, made of
  *                one task pinned to each of them); null: one run on one agent
+ * @param code    the code version it needs: it runs only on agents that hold it; null when it needs none
  */
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, String priority, Map<String, String> labels, String agent,
-                       RetryPolicy retry, String target) {
+                       RetryPolicy retry, String target, CodeVersion code) {
 
     public RetryPolicy retryPolicy() {
         return retry == null ? RetryPolicy.NONE : retry;
@@ -28,7 +29,7 @@ public record TaskSpec(String type, List<String> command, String shell, Map<Stri
 
     /** One of a broadcast's tasks: this task, pinned to the agent. */
     public TaskSpec pinnedTo(String agentId) {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code);
     }
 
     public static final String ALL = "all";

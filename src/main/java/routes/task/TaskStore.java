@@ -186,8 +186,8 @@ public class TaskStore {
                                        String broadcastId, String residentId) {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
-                spec.agent(), spec.retry(), null, null, null, false, false, null, Instant.ofEpochMilli(now), null, null,
-                null, null, false, jobId, scheduledAt, broadcastId, residentId, null);
+                spec.agent(), spec.retry(), spec.code(), null, null, null, false, false, null, Instant.ofEpochMilli(now),
+                null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null);
     }
 
     public Optional<TaskView> find(String id) {
@@ -584,7 +584,7 @@ public class TaskStore {
         return new TaskView(rs.getString("id"), rs.getString("type"), rs.getString("priority"),
                 rs.getString("state"), rs.getString("idempotency_key"), rs.getString("agent"),
                 rs.getInt("attempt"), spec.command(), spec.shell(), spec.env(), spec.workdir(),
-                spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(),
+                spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(), spec.code(),
                 (Integer) rs.getObject("exit_code", Integer.class), rs.getString("stdout"), rs.getString("stderr"),
                 rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),

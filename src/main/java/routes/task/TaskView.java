@@ -10,6 +10,7 @@ import java.util.Map;
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
                        List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, Map<String, String> labels, String pinnedAgent, RetryPolicy retry,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) CodeVersion code,
                        Integer exitCode, String stdout, String stderr, boolean stdoutTruncated,
                        boolean stderrTruncated, String message, Instant createdAt, Instant dispatchedAt,
                        Instant startedAt, Instant finishedAt,
@@ -29,12 +30,12 @@ public record TaskView(String id, String type, String priority, String state, St
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code);
     }
 
     public TaskView withEvents(List<TaskEvent> events) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
-                timeoutSeconds, labels, pinnedAgent, retry, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
+                timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
                 residentId, events);
     }

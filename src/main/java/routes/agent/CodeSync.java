@@ -1,0 +1,116 @@
+package routes.agent;
+
+import jakarta.annotation.PreDestroy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+import routes.config.AgentProperties;
+import routes.config.AgentRole;
+import routes.config.JsonCodec;
+import routes.redis.RedisKeys;
+import routes.task.CodeVersion;
+import routes.code.RegisteredVersion;
+
+/**
+ * Installs the registered code versions this agent lacks (seed 004's code sync): each is downloaded, checked
+ * against its SHA-256 and unpacked into place atomically. A version that fails is logged with the reason and
+ * tried again after {@link #RETRY_AFTER}; the next heartbeat reports what got installed.
+ */
+@Component
+@AgentRole
+public class CodeSync {
+
+    private static final Logger log = LoggerFactory.getLogger(CodeSync.class);
+    static final Duration RETRY_AFTER = Duration.ofMinutes(1);
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JsonCodec json;
+    private final AgentCode code;
+    private final ArtifactInstaller installer;
+    private final Duration downloadTimeout;
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    private final ExecutorService installs = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "caravan-code-install");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Clock clock = Clock.systemUTC();
+
+    public CodeSync(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentCode code, AgentProperties agent) {
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+        this.code = code;
+        this.downloadTimeout = agent.downloadTimeout();
+        this.installer = new ArtifactInstaller(code.root(),
+                HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(10)).build(),
+                agent.maxArtifactSize().toBytes(), agent.downloadTimeout());
+    }
+
+    /** Returns how many versions it installed. */
+    public int sync() {
+        int installed = 0;
+        Map<Object, Object> registered = redis.opsForHash().entries(keys.codeVersions());
+        for (Object value : registered.values()) {
+            RegisteredVersion version = json.read((String) value, RegisteredVersion.class);
+            CodeVersion wanted = version.code();
+            Long failed = failedAt.get(wanted.toString());
+            if (code.holds(wanted) || (failed != null && clock.millis() - failed < RETRY_AFTER.toMillis())) {
+                continue;
+            }
+            String problem = install(version);
+            if (problem == null) {
+                failedAt.remove(wanted.toString());
+                installed++;
+            } else {
+                failedAt.put(wanted.toString(), clock.millis());
+                log.warn("Could not install code version {} from {}: {}. Tried again in {} s", wanted, version.url(),
+                        problem, RETRY_AFTER.toSeconds());
+            }
+        }
+        return installed;
+    }
+
+    /**
+     * Installs one version within the download timeout (a server that stalls mid-body would otherwise hold the
+     * sync forever); returns why it failed, or null.
+     */
+    private String install(RegisteredVersion version) {
+        Future<Path> install = installs.submit(() -> installer.install(version.project(), version.version(),
+                URI.create(version.url()), version.sha256()));
+        try {
+            install.get(downloadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (TimeoutException e) {
+            install.cancel(true);
+            return "not done within caravan.agent.download-timeout (" + downloadTimeout + ")";
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            install.cancel(true);
+            Thread.currentThread().interrupt();
+            return "the agent is stopping";
+        }
+    }
+
+    @PreDestroy
+    public void stop() {
+        installs.shutdownNow();
+    }
+}

@@ -1,0 +1,114 @@
+package routes.code;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import routes.api.ApiException;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.redis.AgentLoad;
+import routes.redis.AgentRegistry;
+import routes.redis.RedisKeys;
+import routes.task.CodeVersion;
+
+/**
+ * The code versions registered for agents to install: kept in SQL (the record) and in a Redis hash the agents
+ * read. A registered version is installed by every agent that lacks it; removing it stops new installs, and
+ * agents keep what they have.
+ */
+@Component
+@ControlRole
+public class VersionCatalog {
+
+    private final JdbcClient sql;
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JsonCodec json;
+    private final AgentRegistry agents;
+    private final Clock clock = Clock.systemUTC();
+
+    public VersionCatalog(JdbcClient sql, StringRedisTemplate redis, RedisKeys keys, JsonCodec json,
+                          AgentRegistry agents) {
+        this.sql = sql;
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+        this.agents = agents;
+    }
+
+    /** Registers a version; 409 when it is registered already (a version's content never changes). */
+    @Transactional
+    public RegisteredVersion register(RegisteredVersion version) {
+        try {
+            sql.sql("INSERT INTO code_versions (project, version, url, sha256, registered_at) VALUES (?, ?, ?, ?, ?)")
+                    .params(version.project(), version.version(), version.url(), version.sha256(), clock.millis())
+                    .update();
+        } catch (DuplicateKeyException taken) {
+            throw ApiException.conflict("version " + version.code() + " is registered already; a version's archive"
+                    + " does not change: register a new version");
+        }
+        redis.opsForHash().put(keys.codeVersions(), version.code().toString(), json.write(version));
+        return version;
+    }
+
+    @Transactional
+    public void remove(String project, String version) {
+        if (sql.sql("DELETE FROM code_versions WHERE project = ? AND version = ?").params(project, version).update() == 0) {
+            throw ApiException.notFound("version " + project + "/" + version + " is not registered");
+        }
+        redis.opsForHash().delete(keys.codeVersions(), project + "/" + version);
+    }
+
+    /**
+     * Every version that is registered or held by a live agent, with the agents that hold it:
+     * [{"project", "version", "url", "sha256", "agents": [...]}], by project and version.
+     */
+    public List<Map<String, Object>> list() {
+        Map<String, Map<String, Object>> rows = new TreeMap<>();
+        for (RegisteredVersion version : registered()) {
+            row(rows, version.code()).putAll(Map.of("url", version.url(), "sha256", version.sha256()));
+        }
+        for (AgentLoad agent : agents.live()) {
+            agent.status().code().forEach((project, versions) -> versions.forEach(version -> {
+                @SuppressWarnings("unchecked")
+                List<String> holders = (List<String>) row(rows, new CodeVersion(project, version)).get("agents");
+                holders.add(agent.status().id());
+            }));
+        }
+        return new ArrayList<>(rows.values());
+    }
+
+    /** Puts the catalogue back into Redis after it lost its keys; returns how many versions. */
+    public int restore() {
+        List<RegisteredVersion> all = registered();
+        Map<String, String> hash = new LinkedHashMap<>();
+        all.forEach(version -> hash.put(version.code().toString(), json.write(version)));
+        if (!hash.isEmpty()) {
+            redis.opsForHash().putAll(keys.codeVersions(), hash);
+        }
+        return all.size();
+    }
+
+    private List<RegisteredVersion> registered() {
+        return sql.sql("SELECT project, version, url, sha256 FROM code_versions ORDER BY project, version")
+                .query(RegisteredVersion.class).list();
+    }
+
+    private static Map<String, Object> row(Map<String, Map<String, Object>> rows, CodeVersion code) {
+        return rows.computeIfAbsent(code.toString(), key -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("project", code.project());
+            row.put("version", code.version());
+            row.put("agents", new ArrayList<String>());
+            return row;
+        });
+    }
+}
