@@ -54,6 +54,27 @@ class DrainTest {
     }
 
     @Test
+    void aDrainingAgentKeepsWhatItRunsWhenARedisRestoreGivesItBack(@TempDir Path dir) {
+        try (Cluster cluster = new Cluster(dir).control()) {
+            Api api = cluster.api();
+            cluster.agent("keeper", 1, "default", Map.of("pool", "drain"));
+            String id = api.submit(task("sleep", "4"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(api, id).equals("RUNNING"));
+            api.post("/api/agents/keeper/drain", "");
+            await().atMost(Duration.ofSeconds(10)).until(() -> draining(api, "keeper"));
+
+            // Redis loses everything: the restore puts the running attempt back in keeper's inbox
+            cluster.stores().flushRedis();
+            cluster.agent("other", 1, "default", Map.of("pool", "drain"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(api, id).equals("SUCCEEDED"));
+            JsonNode task = api.task(id);
+            assertThat(task.path("agent").asText()).isEqualTo("keeper");
+            assertThat(task.path("attempt").asInt()).isEqualTo(1);
+            assertThat(task.path("events").findValuesAsText("message")).noneMatch(m -> m.contains("handed it back"));
+        }
+    }
+
+    @Test
     void sigtermFinishesRunningTasksWithinTheGraceAndKillsTheRest(@TempDir Path dir) throws Exception {
         try (Cluster cluster = new Cluster(dir).control();
              NodeProcess agent = NodeProcess.agent(cluster.stores(), dir, "stopping", 2, Map.of("pool", "drain"),

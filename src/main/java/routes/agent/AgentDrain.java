@@ -1,6 +1,7 @@
 package routes.agent;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,28 +32,29 @@ public class AgentDrain {
     private static final Duration REPORT_WAIT = Duration.ofSeconds(10);
 
     /**
-     * KEYS[1] the agent's inbox, KEYS[2] the hand-back list; ARGV[1] the agent id, ARGV[2] "drained". Moves every
-     * inbox entry, atomically, as "agent|entry|drained". Returns how many moved.
+     * KEYS[1] the agent's inbox, KEYS[2] where the entry goes; ARGV[1] the entry, ARGV[2] what to push there.
+     * Moves one entry if it is still in the inbox; returns 1 if it did.
      */
-    private static final RedisScript<Long> HAND_BACK = RedisScript.of("""
-            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
-            for _, entry in ipairs(entries) do
-              redis.call('RPUSH', KEYS[2], ARGV[1] .. '|' .. entry .. '|' .. ARGV[2])
+    private static final RedisScript<Long> MOVE_ONE = RedisScript.of("""
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+              return 0
             end
-            redis.call('DEL', KEYS[1])
-            return #entries
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            return 1
             """, Long.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final AgentProperties agent;
     private final RunningProcesses processes;
+    private final RunReports reports;
     private final ApplicationContext context;
     private volatile boolean requested;
     private volatile boolean stopping;
 
     public AgentDrain(StringRedisTemplate redis, RedisKeys keys, AgentProperties agent, RunningProcesses processes,
-                      ApplicationContext context) {
+                      RunReports reports, ApplicationContext context) {
+        this.reports = reports;
         this.redis = redis;
         this.keys = keys;
         this.agent = agent;
@@ -64,7 +66,7 @@ public class AgentDrain {
         return requested || stopping;
     }
 
-    /** At every heartbeat: follows the operator's drain request, and hands back what reached the inbox meanwhile. */
+    /** At every heartbeat: follows the operator's drain request, and hands back what reached the inbox. */
     public void check() {
         boolean now = Boolean.TRUE.equals(redis.opsForSet().isMember(keys.drains(), agent.id()));
         if (now != requested) {
@@ -73,8 +75,44 @@ public class AgentDrain {
             requested = now;
         }
         if (draining()) {
-            handBack();
+            moveInbox(false);
         }
+    }
+
+    /**
+     * The claim while draining (AgentInbox): every inbox entry goes back to control, except an attempt this agent
+     * runs or ran (control put it back after Redis lost its keys). That one moves to in-flight and is returned,
+     * for the run route to recognise it: not started twice, its outcome reported again.
+     */
+    public List<String> claimWhileDraining() {
+        return moveInbox(true);
+    }
+
+    /** Hands back the entries this agent does not know; claims the known ones too when asked. */
+    private List<String> moveInbox(boolean claimKnown) {
+        List<String> inbox = redis.opsForList().range(keys.inbox(agent.id()), 0, -1);
+        List<String> claimed = new ArrayList<>();
+        int handedBack = 0;
+        for (String entry : inbox == null ? List.<String>of() : inbox) {
+            boolean ours = reports.knows(entry);
+            if (ours && !claimKnown) {
+                continue;
+            }
+            Long moved = redis.execute(MOVE_ONE, List.of(keys.inbox(agent.id()),
+                            ours ? keys.inflight(agent.id()) : keys.handedBack()),
+                    entry, ours ? entry : agent.id() + "|" + entry + "|" + ReclaimedEntry.DRAINED);
+            if (moved != null && moved > 0) {
+                if (ours) {
+                    claimed.add(entry);
+                } else {
+                    handedBack++;
+                }
+            }
+        }
+        if (handedBack > 0) {
+            log.info("Handed {} unstarted tasks back to control", handedBack);
+        }
+        return claimed;
     }
 
     /** SIGTERM (or any close of the application): drain before the routes and the Redis connections go. */
@@ -100,18 +138,14 @@ public class AgentDrain {
         }
     }
 
-    /** Hands the inbox back (a claim under way may still land there), and tells whether anything is in flight. */
+    /**
+     * Whether a task still runs here or waits for its report to leave: processes this agent started (whatever
+     * Redis says), or entries in its in-flight list. The inbox is handed back again first (a claim under way, or a
+     * dispatch that had not seen the drain yet, may still land there).
+     */
     private boolean holdsWork() {
-        handBack();
+        moveInbox(false);
         Long inflight = redis.opsForList().size(keys.inflight(agent.id()));
-        return inflight != null && inflight > 0;
-    }
-
-    private void handBack() {
-        Long moved = redis.execute(HAND_BACK, List.of(keys.inbox(agent.id()), keys.handedBack()), agent.id(),
-                ReclaimedEntry.DRAINED);
-        if (moved != null && moved > 0) {
-            log.info("Handed {} unstarted tasks back to control", moved);
-        }
+        return reports.runningCount() > 0 || (inflight != null && inflight > 0);
     }
 }

@@ -43,11 +43,18 @@ public class AgentInbox {
     /**
      * Waits up to a second for work, then takes everything already there (never more than the slots). While
      * the machine is above its CPU or memory threshold it takes nothing: what is in the inbox waits there. While
-     * the agent drains it takes nothing either (the inbox is handed back).
+     * the agent drains it takes nothing either: the inbox is handed back, except attempts it runs or ran.
      */
     public List<String> claim() throws InterruptedException {
         List<String> claimed = new ArrayList<>();
-        if (probe.overloaded() || drain.draining()) {
+        if (drain.draining()) {
+            claimed.addAll(drain.claimWhileDraining());
+            if (claimed.isEmpty()) {
+                Thread.sleep(WAIT.toMillis());
+            }
+            return claimed;
+        }
+        if (probe.overloaded()) {
             Thread.sleep(WAIT.toMillis());
             return claimed;
         }

@@ -1,6 +1,7 @@
 package routes.agent;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +36,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import routes.task.CodeVersion;
 
 /**
  * Installs one version of a project's code on this agent: downloads the archive, checks its SHA-256, unpacks it
@@ -48,10 +50,11 @@ import org.slf4j.LoggerFactory;
 public class ArtifactInstaller {
 
     private static final Logger log = LoggerFactory.getLogger(ArtifactInstaller.class);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     /** More hops than this while following links is a loop, or a chain too long to be worth trusting. */
     private static final int MAX_LINK_HOPS = 40;
+    /** Most entries one archive may hold. */
+    static final int MAX_ENTRIES = 200_000;
     private static final int MAX_LINK_TARGET = 4096;
     // Unix file type bits, as zip tools store them in the upper half of the external attributes.
     private static final int TYPE_MASK = 0170000;
@@ -67,9 +70,12 @@ public class ArtifactInstaller {
     private final Path downloads;
     private final HttpClient http;
     private final long maxBytes;
+    private final long maxUnpackedBytes;
     private final Duration timeout;
 
-    public ArtifactInstaller(Path versionsDir, HttpClient http, long maxBytes, Duration timeout) {
+    public ArtifactInstaller(Path versionsDir, HttpClient http, long maxBytes, long maxUnpackedBytes,
+                             Duration timeout) {
+        this.maxUnpackedBytes = maxUnpackedBytes;
         this.versionsDir = Objects.requireNonNull(versionsDir, "versionsDir");
         this.downloads = versionsDir.resolve(".downloads");
         this.http = Objects.requireNonNull(http, "http");
@@ -81,6 +87,21 @@ public class ArtifactInstaller {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
         this.timeout = timeout;
+    }
+
+    /** Deletes what an install cut short by a crash left: downloads and half-unpacked versions. */
+    public void removeLeftovers() throws IOException {
+        deleteTree(downloads);
+        if (!Files.isDirectory(versionsDir)) {
+            return;
+        }
+        try (var projects = Files.newDirectoryStream(versionsDir, Files::isDirectory)) {
+            for (Path project : projects) {
+                try (var partials = Files.newDirectoryStream(project, ".*.partial")) {
+                    partials.forEach(ArtifactInstaller::deleteTree);
+                }
+            }
+        }
     }
 
     /**
@@ -114,10 +135,11 @@ public class ArtifactInstaller {
             partial = Files.createDirectory(projectDir.resolve(
                     "." + version + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".partial"));
             Path root = partial.toRealPath();
+            Budget budget = new Budget(maxUnpackedBytes, MAX_ENTRIES);
             if (format == Format.ZIP) {
-                unzip(file, root);
+                unzip(file, root, budget);
             } else {
-                untar(file, root);
+                untar(file, root, budget);
             }
             checkAllLinks(root);
             if (moveIntoPlace(partial, target)) {
@@ -146,9 +168,9 @@ public class ArtifactInstaller {
     }
 
     private static void checkName(String what, String name) {
-        if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new ArtifactRejected(what + " must be 1 to 64 letters, digits, '.', '_' or '-', and not '.' or "
-                    + "'..'; got " + (name == null ? "none" : "'" + name + "'"));
+        if (name == null || !CodeVersion.isName(name)) {
+            throw new ArtifactRejected(what + " must be 1 to 64 letters, digits, '.', '_' or '-', not starting with"
+                    + " '.'; got " + (name == null ? "none" : "'" + name + "'"));
         }
     }
 
@@ -230,10 +252,11 @@ public class ArtifactInstaller {
                 + HexFormat.ofDelimiter(" ").formatHex(head, 0, n) + "): publish it as .zip or .tar.gz");
     }
 
-    private void unzip(Path archive, Path root) throws IOException {
+    private void unzip(Path archive, Path root, Budget budget) throws IOException {
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
                 String name = entry.getName();
+                budget.entry(name);
                 int type = entry.getUnixMode() & TYPE_MASK;
                 if (entry.isUnixSymlink()) {
                     if (entry.getSize() > MAX_LINK_TARGET) {
@@ -251,19 +274,20 @@ public class ArtifactInstaller {
                                 + "method that cannot be read; repack the archive with plain deflate");
                     }
                     try (InputStream content = zip.getInputStream(entry)) {
-                        file(root, name, content, entry.getUnixMode());
+                        file(root, name, budget.limit(content, name), entry.getUnixMode());
                     }
                 }
             }
         }
     }
 
-    private void untar(Path archive, Path root) throws IOException {
+    private void untar(Path archive, Path root, Budget budget) throws IOException {
         try (InputStream raw = Files.newInputStream(archive);
              TarArchiveInputStream tar = new TarArchiveInputStream(
                      new GzipCompressorInputStream(new BufferedInputStream(raw)))) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 String name = entry.getName();
+                budget.entry(name);
                 // Symlinks and devices also count as isFile(), so the order of these tests matters.
                 if (entry.isSymbolicLink()) {
                     symlink(root, name, entry.getLinkName());
@@ -278,9 +302,61 @@ public class ArtifactInstaller {
                         throw new ArtifactRejected("entry '" + name + "' is stored in a form that cannot be read "
                                 + "(an old sparse format?); repack the archive with a current tar");
                     }
-                    file(root, name, tar, entry.getMode());
+                    file(root, name, budget.limit(tar, name), entry.getMode());
                 }
             }
+        }
+    }
+
+    /** What unpacking may still write: bytes and entries, so a small archive cannot fill the disk (a "bomb"). */
+    private static final class Budget {
+
+        private long bytesLeft;
+        private int entriesLeft;
+        private final long maxBytes;
+
+        Budget(long maxBytes, int maxEntries) {
+            this.bytesLeft = maxBytes;
+            this.maxBytes = maxBytes;
+            this.entriesLeft = maxEntries;
+        }
+
+        void entry(String name) {
+            if (--entriesLeft < 0) {
+                throw new ArtifactRejected("the archive has more than " + MAX_ENTRIES + " entries (at '" + name + "')");
+            }
+        }
+
+        /** The entry's content, which fails once the archive as a whole unpacks to more than the budget. */
+        InputStream limit(InputStream content, String name) {
+            return new FilterInputStream(content) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    count(b < 0 ? 0 : 1);
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    count(Math.max(0, n));
+                    return n;
+                }
+
+                @Override
+                public void close() {
+                    // the archive's own stream stays open for the next entry
+                }
+
+                private void count(int n) {
+                    bytesLeft -= n;
+                    if (bytesLeft < 0) {
+                        throw new ArtifactRejected("the archive unpacks to more than " + maxBytes + " bytes (at '"
+                                + name + "'); raise caravan.agent.max-unpacked-size if it is meant to");
+                    }
+                }
+            };
         }
     }
 

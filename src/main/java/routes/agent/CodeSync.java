@@ -1,6 +1,7 @@
 package routes.agent;
 
 import jakarta.annotation.PreDestroy;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -60,7 +61,12 @@ public class CodeSync {
         this.installer = new ArtifactInstaller(code.root(),
                 HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                         .connectTimeout(Duration.ofSeconds(10)).build(),
-                agent.maxArtifactSize().toBytes(), agent.downloadTimeout());
+                agent.maxArtifactSize().toBytes(), agent.maxUnpackedSize().toBytes(), agent.downloadTimeout());
+        try {
+            installer.removeLeftovers();
+        } catch (IOException e) {
+            log.warn("Could not clear what an interrupted install left in {}: {}", code.root(), e.getMessage());
+        }
     }
 
     /** Returns how many versions it installed. */
@@ -68,7 +74,13 @@ public class CodeSync {
         int installed = 0;
         Map<Object, Object> registered = redis.opsForHash().entries(keys.codeVersions());
         for (Object value : registered.values()) {
-            RegisteredVersion version = json.read((String) value, RegisteredVersion.class);
+            RegisteredVersion version;
+            try {
+                version = json.read((String) value, RegisteredVersion.class);
+            } catch (RuntimeException unreadable) {
+                log.warn("Skipping an unreadable code version entry in Redis: {}", value);
+                continue;
+            }
             CodeVersion wanted = version.code();
             Long failed = failedAt.get(wanted.toString());
             if (code.holds(wanted) || (failed != null && clock.millis() - failed < RETRY_AFTER.toMillis())) {

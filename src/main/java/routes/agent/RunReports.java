@@ -89,6 +89,16 @@ public class RunReports implements SmartInitializingSingleton {
         return true;
     }
 
+    /** Whether this attempt runs here now, or ran here (among the last outcomes remembered). */
+    public boolean knows(String entry) {
+        return running.contains(entry) || outcomes.containsKey(entry);
+    }
+
+    /** How many attempts run here now. */
+    public int runningCount() {
+        return running.size();
+    }
+
     /** A claimed entry that will not run (it was cancelled before it started). */
     public void notRun(String entry) {
         running.remove(entry);

@@ -24,14 +24,15 @@ import org.springframework.util.unit.DataSize;
  * @param codeDir           where code versions live, as {@code <project>/<version>} directories
  * @param codeSyncMillis    how often the agent installs registered code versions it lacks
  * @param maxArtifactSize   largest code archive it downloads
- * @param downloadTimeout   longest a code archive's download may take
+ * @param maxUnpackedSize   most an archive may unpack to (a small archive must not fill the disk)
+ * @param downloadTimeout   longest a code archive's download and unpacking may take
  */
 @ConfigurationProperties("caravan.agent")
 public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
                               long heartbeatMillis, DataSize outputCap, List<String> inheritEnv,
                               Path defaultWorkdir, double maxCpu, double maxMemory,
                               Duration drainGrace, Path codeDir, long codeSyncMillis, DataSize maxArtifactSize,
-                              Duration downloadTimeout) {
+                              DataSize maxUnpackedSize, Duration downloadTimeout) {
 
     public AgentProperties {
         if (id == null || id.isBlank()) {

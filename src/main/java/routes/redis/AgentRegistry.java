@@ -148,7 +148,10 @@ public class AgentRegistry {
         return CONNECTION_NAME_PREFIX + agentId;
     }
 
-    /** Agents with at least one open Redis connection; every agent when Redis does not allow CLIENT LIST. */
+    /**
+     * Agents with at least one open Redis connection. Every agent when that cannot be told: Redis refuses CLIENT
+     * LIST, or shows no agent's name at all (a proxy in between, or agents that do not name their connections).
+     */
     private Set<String> connectedAgents() {
         List<RedisClientInfo> clients;
         try {
@@ -167,7 +170,7 @@ public class AgentRegistry {
                 connected.add(name.substring(CONNECTION_NAME_PREFIX.length()));
             }
         }
-        return connected;
+        return connected.isEmpty() ? heartbeats().keySet() : connected;
     }
 
     /** Every agent that ever sent a heartbeat, and how long ago that was (ms, by Redis's clock). */

@@ -36,9 +36,11 @@ public class DrainRequests {
         return Map.of("agent", agentId, "drainRequested", true);
     }
 
+    /** Withdraws a drain request; 404 only when there is none and the agent is unknown. */
     public Map<String, Object> resume(String agentId) {
-        requireKnown(agentId);
-        sql.sql("DELETE FROM agent_drains WHERE agent_id = ?").param(agentId).update();
+        if (sql.sql("DELETE FROM agent_drains WHERE agent_id = ?").param(agentId).update() == 0) {
+            requireKnown(agentId);
+        }
         redis.opsForSet().remove(keys.drains(), agentId);
         return Map.of("agent", agentId, "drainRequested", false);
     }

@@ -2,8 +2,10 @@ package routes.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +24,12 @@ import routes.task.TaskView;
  * <ul>
  * <li>a task stored QUEUED that never reached its queue (killed between the insert and the enqueue): queued now;</li>
  * <li>a task claimed DISPATCHED in SQL that never left its queue (killed between the claim and the move to the
- * agent's inbox): back to QUEUED, and dispatched again from where it is.</li>
+ * agent's inbox): the move is made now. The agent then runs it, or, if it ran that attempt already, reports it
+ * again instead; an agent that is gone is declared dead and the task goes back to its queue, as for any.</li>
  * </ul>
  * A live node closes each of these gaps within milliseconds, so a task is only put right when two passes a period
  * apart both find it so, at the same attempt. The previous pass's findings are kept in Redis, and one control
- * node does a pass at a time (a lock that expires with the period).
+ * node does a pass at a time (a lock held for a period; a pass takes far less).
  */
 @Component
 @ControlRole
@@ -38,13 +41,11 @@ public class QueueReconciler {
     private final RedisKeys keys;
     private final TaskStore tasks;
     private final TaskQueues queues;
-    private final AgentRegistry agents;
     private final Duration period;
     private final String nodeId;
 
     public QueueReconciler(StringRedisTemplate redis, RedisKeys keys, TaskStore tasks, TaskQueues queues,
-                           AgentRegistry agents, RedisProperties properties, ControlProperties control) {
-        this.agents = agents;
+                           RedisProperties properties, ControlProperties control) {
         this.redis = redis;
         this.keys = keys;
         this.tasks = tasks;
@@ -55,19 +56,18 @@ public class QueueReconciler {
 
     /** One pass; returns how many tasks it put right. */
     public int reconcile() {
-        if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.reconciling(), nodeId, period.dividedBy(2)))) {
+        if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.reconciling(), nodeId, period))) {
             return 0;
         }
         // Redis first: a task that moves on between the two reads is a suspect only this once
         Set<String> inQueues = queues.queuedIds();
         Set<String> suspects = new HashSet<>();
+        Map<String, Undispatched> byId = new HashMap<>();
         for (Undispatched task : tasks.undispatched()) {
             boolean queued = task.state().equals(TaskState.QUEUED.name());
-            if (queued ? !inQueues.contains(task.id())
-                    // a stale second entry in the queue is no proof: the agent must not hold the attempt either
-                    : inQueues.contains(task.id())
-                    && !agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt()))) {
+            if (queued != inQueues.contains(task.id())) {
                 suspects.add(task.id() + "|" + task.state() + "|" + task.attempt());
+                byId.put(task.id(), task);
             }
         }
         Set<String> earlier = redis.opsForSet().members(keys.reconcileSuspects());
@@ -81,18 +81,19 @@ public class QueueReconciler {
             if (earlier == null || !earlier.contains(suspect)) {
                 continue;
             }
-            String[] parts = suspect.split("\\|");
-            if (parts[1].equals(TaskState.QUEUED.name())) {
-                tasks.find(parts[0]).filter(t -> t.state().equals(TaskState.QUEUED.name())).ifPresent(lost::add);
-            } else if (tasks.unclaim(parts[0], Integer.parseInt(parts[2]),
-                    "a control node stopped between claiming it for an agent and handing it over; back in its queue")) {
+            Undispatched task = byId.get(suspect.substring(0, suspect.indexOf('|')));
+            if (task.state().equals(TaskState.QUEUED.name())) {
+                tasks.find(task.id()).filter(t -> t.state().equals(TaskState.QUEUED.name())).ifPresent(lost::add);
+            } else if (queues.completePlacement(task.id(), task.type(), task.priority(), task.agent(), task.attempt())) {
+                tasks.note(task.id(), TaskState.DISPATCHED, task.agent(), task.attempt(), "a control node stopped"
+                        + " between claiming it for " + task.agent() + " and handing it over; handed over now");
                 stuck++;
             }
         }
         queues.enqueueAll(lost);
         if (!lost.isEmpty() || stuck > 0) {
             log.warn("A control node had stopped mid-step: {} stored tasks were missing from their queues (queued"
-                    + " now), {} claimed tasks never reached their agent (back in their queues)", lost.size(), stuck);
+                    + " now), {} claimed tasks had not reached their agent (handed over now)", lost.size(), stuck);
         }
         return lost.size() + stuck;
     }

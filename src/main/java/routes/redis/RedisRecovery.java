@@ -58,6 +58,8 @@ public class RedisRecovery {
         if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.restored(), Long.toString(clock.millis())))) {
             return 0;
         }
+        // first what tells agents not to take work, before there is work to take
+        drains.restore();
         // only what is missing is put back, so a restore over a Redis that had not lost everything (the marker
         // alone was gone, or this is the first start) adds no second entry for a task
         Set<String> inQueues = queues.queuedIds();
@@ -78,7 +80,6 @@ public class RedisRecovery {
         }
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
         retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
-        drains.restore();
         versions.restore();
         int restored = queued.size() + held.size() + waiting.size();
         if (restored > 0) {

@@ -58,6 +58,26 @@ public class TaskQueues {
             return 1
             """, Long.class);
 
+    /**
+     * Finishes a placement a control node began and did not end (it claimed the task in SQL, then died before the
+     * move). KEYS[1] queue, KEYS[2] inbox, KEYS[3] in-flight list, KEYS[4] agents sorted set; ARGV[1] task id,
+     * ARGV[2] inbox entry, ARGV[3] agent id. Moves the id from the queue to the inbox unless the agent holds the
+     * entry already, and makes the agent known (an agent that is gone is then declared dead and its inbox taken
+     * back, as any). Returns 1 when it moved.
+     */
+    private static final RedisScript<Long> COMPLETE_PLACEMENT = RedisScript.of("""
+            if redis.call('LPOS', KEYS[2], ARGV[2]) or redis.call('LPOS', KEYS[3], ARGV[2]) then
+              return 0
+            end
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+              return 0
+            end
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            local t = redis.call('TIME')
+            redis.call('ZADD', KEYS[4], 'NX', t[1] * 1000 + math.floor(t[2] / 1000), ARGV[3])
+            return 1
+            """, Long.class);
+
     public enum Placement { PLACED, GONE, AGENT_FULL }
 
     private final StringRedisTemplate redis;
@@ -139,6 +159,14 @@ public class TaskQueues {
                 List.of(keys.queue(type, priority), keys.inbox(agentId), keys.inflight(agentId)),
                 taskId, Integer.toString(slots), InboxEntry.format(taskId, attempt));
         return placed == null || placed == 0 ? Placement.GONE : placed > 0 ? Placement.PLACED : Placement.AGENT_FULL;
+    }
+
+    /** See {@link #COMPLETE_PLACEMENT}; true when the task is now in the agent's inbox. */
+    public boolean completePlacement(String taskId, String type, String priority, String agentId, int attempt) {
+        Long moved = redis.execute(COMPLETE_PLACEMENT,
+                List.of(keys.queue(type, priority), keys.inbox(agentId), keys.inflight(agentId), keys.agents()),
+                taskId, InboxEntry.format(taskId, attempt), agentId);
+        return moved != null && moved > 0;
     }
 
     /** Drops a task that will not be dispatched again from its queue. */

@@ -78,16 +78,19 @@ public class ResidentKeeper {
                         + "AND state NOT IN " + ResidentStore.ALIVE + " ORDER BY finished_at")
                 .params(resident.id(), endedSeen)
                 .query((rs, n) -> {
-                    long finished = rs.getLong(2);
                     long started = rs.getLong(1);
-                    return new long[] {rs.wasNull() ? finished : started, finished};
+                    // an instance cancelled before it started says nothing about how the command fares: -1
+                    return new long[] {rs.wasNull() ? -1 : started, rs.getLong(2)};
                 })
                 .list();
         for (long[] run : ended) {
+            endedSeen = run[1];
+            if (run[0] < 0) {
+                continue;
+            }
             boolean quick = run[1] - run[0] < properties.minUptime().toMillis();
             failures = quick ? failures + 1 : 0;
             notBefore = Math.max(notBefore, run[1] + resident.backoff(failures).toMillis());
-            endedSeen = run[1];
         }
         if (ended.isEmpty()) {
             return resident;

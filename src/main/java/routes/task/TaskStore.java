@@ -276,7 +276,7 @@ public class TaskStore {
 
     /** Gives back a claim whose placement failed in Redis: the task is QUEUED again. */
     @Transactional
-    public boolean unclaim(String id, int attempt, String reason) {
+    public void unclaim(String id, int attempt, String reason) {
         long now = clock.millis();
         int updated = sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL "
                         + "WHERE id = ? AND attempt = ? AND state = 'DISPATCHED'")
@@ -284,7 +284,6 @@ public class TaskStore {
         if (updated > 0) {
             event(id, now, TaskState.QUEUED, null, attempt, reason);
         }
-        return updated > 0;
     }
 
     /**
@@ -297,8 +296,10 @@ public class TaskStore {
         long now = clock.millis();
         List<TaskView> requeued = new ArrayList<>();
         for (ReclaimedEntry entry : entries) {
+            // a draining agent hands back only what it never started: a task that runs there stays with it
+            String states = ReclaimedEntry.DRAINED.equals(entry.why()) ? "('DISPATCHED')" : "('DISPATCHED', 'RUNNING')";
             int updated = sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL, "
-                            + "started_at = NULL WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
+                            + "started_at = NULL WHERE id = ? AND attempt = ? AND state IN " + states)
                     .params(entry.taskId(), entry.attempt()).update();
             if (updated > 0) {
                 event(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), entry.reason());
@@ -358,14 +359,21 @@ public class TaskStore {
     }
 
     /** A task in the QUEUED or DISPATCHED state, as little of it as the reconciler compares with Redis. */
-    public record Undispatched(String id, String state, int attempt, String agent) {
+    public record Undispatched(String id, String type, String priority, String state, int attempt, String agent) {
     }
 
     /** Every task QUEUED or DISPATCHED: those that should be in a queue, or are on their way out of one. */
     public List<Undispatched> undispatched() {
-        return sql.sql("SELECT id, state, attempt, agent FROM tasks WHERE state IN ('QUEUED', 'DISPATCHED')")
-                .query((rs, n) -> new Undispatched(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)))
+        return sql.sql("SELECT id, type, priority, state, attempt, agent FROM tasks WHERE state IN ('QUEUED', 'DISPATCHED')")
+                .query((rs, n) -> new Undispatched(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getString(6)))
                 .list();
+    }
+
+    /** Records an event that changes no state (something was put right in Redis). */
+    @Transactional
+    public void note(String id, TaskState state, String agent, int attempt, String message) {
+        event(id, clock.millis(), state, agent, attempt, message);
     }
 
     /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */

@@ -70,7 +70,7 @@ class ArtifactInstallerTest {
     @BeforeEach
     void startServer() throws IOException {
         versions = dir.resolve("versions");
-        installer = new ArtifactInstaller(versions, HTTP, MAX_BYTES, Duration.ofSeconds(10));
+        installer = new ArtifactInstaller(versions, HTTP, MAX_BYTES, 4 * MAX_BYTES, Duration.ofSeconds(10));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         server.createContext("/", this::answer);
         serverThreads = Executors.newCachedThreadPool();
@@ -265,7 +265,7 @@ class ArtifactInstallerTest {
 
     @Test
     void aBodyOverTheLimitIsRejected() throws Exception {
-        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 1000, Duration.ofSeconds(10));
+        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 1000, 4000, Duration.ofSeconds(10));
         byte[] archive = zip(Map.of("big.txt", randomText(4_000)));
         assertThat(archive.length).isGreaterThan(1000);
 
@@ -276,8 +276,35 @@ class ArtifactInstallerTest {
     }
 
     @Test
+    void anArchiveThatUnpacksToMoreThanTheLimitIsRejected() throws Exception {
+        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 100_000, 100_000, Duration.ofSeconds(10));
+        // a megabyte of one letter compresses to a few kilobytes: a small "bomb"
+        byte[] archive = zip(Map.of("bomb.txt", "a".repeat(1_000_000)));
+        assertThat(archive.length).isLessThan(100_000);
+
+        assertThatThrownBy(() -> small.install("billing", "1", serve("/bomb.zip", archive), sha256(archive)))
+                .isInstanceOf(ArtifactRejected.class)
+                .hasMessageContaining("unpacks to more than 100000 bytes");
+        assertNothingInstalled("billing", "1");
+    }
+
+    @Test
+    void leftoversOfAnInterruptedInstallAreRemoved() throws Exception {
+        Path partial = Files.createDirectories(versions.resolve("billing/.1.abc.partial/bin"));
+        Path download = Files.createDirectories(versions.resolve(".downloads")).resolve("billing-1-x.download");
+        Files.writeString(download, "half");
+        Files.createDirectories(versions.resolve("billing/0.9"));
+
+        installer.removeLeftovers();
+
+        assertThat(partial.getParent()).doesNotExist();
+        assertThat(download).doesNotExist();
+        assertThat(versions.resolve("billing/0.9")).isDirectory();
+    }
+
+    @Test
     void aStreamedBodyOverTheLimitIsRejectedWithoutAContentLength() throws Exception {
-        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 1000, Duration.ofSeconds(10));
+        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 1000, 4000, Duration.ofSeconds(10));
         byte[] archive = zip(Map.of("big.txt", randomText(200_000)));
         answers.put("/chunked.zip", new Answer(200, archive, true));
 
