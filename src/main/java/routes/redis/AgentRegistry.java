@@ -129,8 +129,8 @@ public class AgentRegistry {
                 late.add(id);
             }
         });
-        if (!late.isEmpty()) {
-            Set<String> connected = connectedAgents();
+        Set<String> connected = late.isEmpty() ? null : connectedAgents();
+        if (connected != null) {
             late.stream().filter(id -> !connected.contains(id))
                     .forEach(id -> silent.put(id, dispatcher.disconnectedTimeout()));
         }
@@ -149,8 +149,8 @@ public class AgentRegistry {
     }
 
     /**
-     * Agents with at least one open Redis connection. Every agent when that cannot be told: Redis refuses CLIENT
-     * LIST, or shows no agent's name at all (a proxy in between, or agents that do not name their connections).
+     * Agents with at least one open Redis connection; null when that cannot be told: Redis refuses CLIENT LIST,
+     * or shows no agent's name at all (a proxy in between, or agents that do not name their connections).
      */
     private Set<String> connectedAgents() {
         List<RedisClientInfo> clients;
@@ -161,7 +161,7 @@ public class AgentRegistry {
                 log.warn("CLIENT LIST failed ({}); dead agents are found by caravan.dispatcher.agent-timeout alone",
                         e.getMessage());
             }
-            return heartbeats().keySet();
+            return null;
         }
         Set<String> connected = new HashSet<>();
         for (RedisClientInfo client : clients == null ? List.<RedisClientInfo>of() : clients) {
@@ -170,7 +170,7 @@ public class AgentRegistry {
                 connected.add(name.substring(CONNECTION_NAME_PREFIX.length()));
             }
         }
-        return connected.isEmpty() ? heartbeats().keySet() : connected;
+        return connected.isEmpty() ? null : connected;
     }
 
     /** Every agent that ever sent a heartbeat, and how long ago that was (ms, by Redis's clock). */

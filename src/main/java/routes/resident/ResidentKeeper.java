@@ -75,7 +75,7 @@ public class ResidentKeeper {
         long notBefore = resident.notBefore();
         long endedSeen = resident.endedSeen();
         List<long[]> ended = sql.sql("SELECT started_at, finished_at FROM tasks WHERE resident_id = ? AND finished_at > ? "
-                        + "AND state NOT IN " + ResidentStore.ALIVE + " ORDER BY finished_at")
+                        + "AND state NOT IN " + TaskStore.ALIVE_STATES + " ORDER BY finished_at")
                 .params(resident.id(), endedSeen)
                 .query((rs, n) -> {
                     long started = rs.getLong(1);

@@ -33,7 +33,6 @@ public class ResidentStore {
 
     static final String COLUMNS = "id, name, instances, template, restart_backoff_ms, max_backoff_ms, failures, "
             + "not_before, ended_seen, created_at, updated_at";
-    static final String ALIVE = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
 
     private final JdbcClient sql;
     private final JsonCodec json;
@@ -122,7 +121,7 @@ public class ResidentStore {
 
     /** The resident's instances that have not ended, oldest first. */
     List<ResidentView.Instance> alive(String id) {
-        return sql.sql("SELECT id, state, agent FROM tasks WHERE resident_id = ? AND state IN " + ALIVE
+        return sql.sql("SELECT id, state, agent FROM tasks WHERE resident_id = ? AND state IN " + TaskStore.ALIVE_STATES
                         + " ORDER BY created_at, id")
                 .param(id)
                 .query((rs, n) -> new ResidentView.Instance(rs.getString(1), rs.getString(2), rs.getString(3)))

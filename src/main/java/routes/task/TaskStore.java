@@ -46,6 +46,9 @@ public class TaskStore {
 
     private static final long OVERDUE_RETRY_MILLIS = 3000;
 
+    /** The states of a task that has not ended, as an SQL list (a new state belongs here and in TaskState). */
+    public static final String ALIVE_STATES = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
+
     private final JdbcClient sql;
     private final JdbcTemplate batch;
     private final JsonCodec json;
@@ -164,7 +167,7 @@ public class TaskStore {
         }
         String marks = String.join(", ", Collections.nCopies(jobIds.size(), "?"));
         sql.sql("SELECT job_id, id FROM tasks WHERE job_id IN (" + marks + ") "
-                        + "AND state IN ('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING') ORDER BY created_at")
+                        + "AND state IN " + ALIVE_STATES + " ORDER BY created_at")
                 .params(List.copyOf(jobIds))
                 .query(rs -> {
                     alive.computeIfAbsent(rs.getString("job_id"), job -> new ArrayList<>()).add(rs.getString("id"));
