@@ -94,22 +94,13 @@ public class TaskStore {
     /** Stores the tasks of a broadcast, one pinned to each agent, all QUEUED, in one transaction. */
     @Transactional
     public BroadcastSubmitted submitBroadcast(Broadcast broadcast) {
-        long now = clock.millis();
-        List<TaskView> created = new ArrayList<>(broadcast.specs().size());
-        List<Object[]> rows = new ArrayList<>();
-        List<Object[]> events = new ArrayList<>();
+        List<QueuedRow> rows = new ArrayList<>(broadcast.specs().size());
         for (TaskSpec spec : broadcast.specs()) {
-            String id = UUID.randomUUID().toString();
-            rows.add(new Object[] {id, spec.type(), spec.priority(), json.write(spec), now, broadcast.id()});
-            events.add(new Object[] {id, now, TaskState.QUEUED.name(), null, 0, "submitted: broadcast " + broadcast.id()
-                    + ", the run on agent " + spec.agent() + " of " + broadcast.specs().size()});
-            created.add(queuedView(id, spec, null, now, null, null, broadcast.id(), null));
+            rows.add(new QueuedRow(UUID.randomUUID().toString(), spec, null, null, broadcast.id(), null,
+                    "submitted: broadcast " + broadcast.id() + ", the run on agent " + spec.agent() + " of "
+                            + broadcast.specs().size()));
         }
-        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, broadcast_id) "
-                + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?)", rows);
-        batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
-                events);
-        return new BroadcastSubmitted(broadcast.id(), created);
+        return new BroadcastSubmitted(broadcast.id(), insertQueued(rows));
     }
 
     /**
@@ -118,42 +109,48 @@ public class TaskStore {
      */
     @Transactional
     public List<TaskView> createRuns(List<JobRun> runs) {
-        long now = clock.millis();
-        List<TaskView> created = new ArrayList<>(runs.size());
-        List<Object[]> rows = new ArrayList<>(runs.size());
-        List<Object[]> events = new ArrayList<>(runs.size());
+        List<QueuedRow> rows = new ArrayList<>(runs.size());
         for (JobRun run : runs) {
-            TaskSpec spec = run.spec();
-            rows.add(new Object[] {run.taskId(), spec.type(), spec.priority(), json.write(spec), now, run.jobId(),
-                    run.scheduledAt(), run.broadcastId()});
-            events.add(new Object[] {run.taskId(), now, TaskState.QUEUED.name(), null, 0, truncate(run.reason(), 1000)});
-            created.add(queuedView(run.taskId(), spec, null, now, run.jobId(), Instant.ofEpochMilli(run.scheduledAt()),
-                    run.broadcastId(), null));
+            rows.add(new QueuedRow(run.taskId(), run.spec(), run.jobId(), run.scheduledAt(), run.broadcastId(), null,
+                    run.reason()));
         }
-        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at, "
-                + "broadcast_id) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?)", rows);
-        batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
-                events);
-        return created;
+        return insertQueued(rows);
     }
 
     /** Stores new instances of a resident as QUEUED tasks, in the caller's transaction. */
     @Transactional
     public List<TaskView> createInstances(String residentId, String residentName, TaskSpec spec, int count,
                                           int wanted) {
-        long now = clock.millis();
-        List<TaskView> created = new ArrayList<>(count);
-        List<Object[]> rows = new ArrayList<>(count);
-        List<Object[]> events = new ArrayList<>(count);
+        List<QueuedRow> rows = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String id = UUID.randomUUID().toString();
-            rows.add(new Object[] {id, spec.type(), spec.priority(), json.write(spec), now, residentId});
-            events.add(new Object[] {id, now, TaskState.QUEUED.name(), null, 0, "instance of resident " + residentName
-                    + " started (" + wanted + " wanted)"});
-            created.add(queuedView(id, spec, null, now, null, null, null, residentId));
+            rows.add(new QueuedRow(UUID.randomUUID().toString(), spec, null, null, null, residentId,
+                    "instance of resident " + residentName + " started (" + wanted + " wanted)"));
         }
-        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, resident_id) "
-                + "VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?)", rows);
+        return insertQueued(rows);
+    }
+
+    /** A task made by Caravan itself (a job's fire, a broadcast, a resident), with what it belongs to. */
+    private record QueuedRow(String id, TaskSpec spec, String jobId, Long scheduledAt, String broadcastId,
+                             String residentId, String message) {
+    }
+
+    /** Inserts QUEUED tasks and their first events in two batches. */
+    private List<TaskView> insertQueued(List<QueuedRow> queued) {
+        long now = clock.millis();
+        List<TaskView> created = new ArrayList<>(queued.size());
+        List<Object[]> rows = new ArrayList<>(queued.size());
+        List<Object[]> events = new ArrayList<>(queued.size());
+        for (QueuedRow row : queued) {
+            TaskSpec spec = row.spec();
+            rows.add(new Object[] {row.id(), spec.type(), spec.priority(), json.write(spec), now, row.jobId(),
+                    row.scheduledAt(), row.broadcastId(), row.residentId()});
+            events.add(new Object[] {row.id(), now, TaskState.QUEUED.name(), null, 0, truncate(row.message(), 1000)});
+            created.add(queuedView(row.id(), spec, null, now, row.jobId(),
+                    row.scheduledAt() == null ? null : Instant.ofEpochMilli(row.scheduledAt()), row.broadcastId(),
+                    row.residentId()));
+        }
+        batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at, "
+                + "broadcast_id, resident_id) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?, ?)", rows);
         batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
                 events);
         return created;
