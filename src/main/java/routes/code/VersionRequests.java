@@ -36,12 +36,7 @@ public class VersionRequests {
         RequestJson.onlyFields(node, "", "version", FIELDS);
         String project = required(node, "project");
         String version = required(node, "version");
-        for (String name : new String[] {project, version}) {
-            if (!CodeVersion.isName(name)) {
-                throw ApiException.badRequest("project and version must be 1-64 letters, digits, '.', '_' or '-' (not"
-                        + " starting with '.'), got \"" + name + "\"");
-            }
-        }
+        CodeVersion.fromRequest("", project, version);
         String url = required(node, "url");
         if (url.length() > MAX_URL || !isHttp(url)) {
             throw ApiException.badRequest("url must be an http or https URL of a zip or tar.gz archive (at most "

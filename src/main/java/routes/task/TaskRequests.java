@@ -158,13 +158,7 @@ public class TaskRequests {
         if (project == null || version == null) {
             throw ApiException.badRequest(at.substring(0, at.length() - 1) + " needs both project and version");
         }
-        for (String name : List.of(project, version)) {
-            if (!CodeVersion.isName(name)) {
-                throw ApiException.badRequest(at + "project and version must be 1-64 letters, digits, '.', '_' or '-'"
-                        + " (not starting with '.'), got \"" + name + "\"");
-            }
-        }
-        return new CodeVersion(project, version);
+        return CodeVersion.fromRequest(at, project, version);
     }
 
     /** {"maxAttempts": 3, "backoff": "2s", "maxBackoff": "1m", "onTimeout": true}; null when not given. */
