@@ -99,11 +99,6 @@ class BroadcastTest {
     }
 
     private static boolean draining(Api api, String agent) {
-        for (JsonNode entry : api.get("/api/agents").body()) {
-            if (entry.path("status").path("id").asText().equals(agent)) {
-                return entry.path("status").path("draining").asBoolean();
-            }
-        }
-        return false;
+        return api.agent(agent).path("status").path("draining").asBoolean();
     }
 }

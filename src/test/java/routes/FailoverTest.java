@@ -76,12 +76,7 @@ class FailoverTest {
     }
 
     private static boolean alive(Api api, String agent) {
-        for (JsonNode entry : api.get("/api/agents").body()) {
-            if (entry.path("status").path("id").asText().equals(agent) && entry.path("alive").asBoolean()) {
-                return true;
-            }
-        }
-        return false;
+        return api.agent(agent).path("alive").asBoolean();
     }
 
     private static boolean runningOn(Api api, String taskId, String agent) {

@@ -37,11 +37,7 @@ class LoadCheckTest {
 
     /** The agent's "overloaded" flag from its last heartbeat, or null before its first one. */
     private static Boolean overloaded(Api api, String agent) {
-        for (JsonNode entry : api.get("/api/agents").body()) {
-            if (entry.path("status").path("id").asText().equals(agent)) {
-                return entry.path("status").path("overloaded").asBoolean();
-            }
-        }
-        return null;
+        JsonNode entry = api.agent(agent);
+        return entry.isMissingNode() ? null : entry.path("status").path("overloaded").asBoolean();
     }
 }

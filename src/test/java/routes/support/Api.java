@@ -106,6 +106,16 @@ public class Api {
         return response.text("id");
     }
 
+    /** The agent's entry in GET /api/agents ({"status", "held", "alive"}); a missing node before its first heartbeat. */
+    public JsonNode agent(String id) {
+        for (JsonNode entry : get("/api/agents").body()) {
+            if (entry.path("status").path("id").asText().equals(id)) {
+                return entry;
+            }
+        }
+        return JSON.missingNode();
+    }
+
     public JsonNode task(String id) {
         return get("/api/tasks/" + id).body();
     }
