@@ -65,7 +65,13 @@ class ApiEdgeTest {
                 Arguments.of("{\"command\": [\"true\"], \"agent\": \"a b\"}", "agent must match"),
                 Arguments.of("{\"command\": [\"true\"], \"workdir\": \"tmp\"}", "absolute path"),
                 Arguments.of("{\"command\": [\"true\"], \"key\": \"\"}", "key must be"),
-                Arguments.of("{\"command\": [\"true\"], \"comand\": [\"x\"]}", "comand is not a task field"));
+                Arguments.of("{\"command\": [\"true\"], \"comand\": [\"x\"]}", "comand is not a task field"),
+                Arguments.of("{\"command\": [\"false\"], \"retry\": {\"maxAttempts\": 2, \"backoff\": \"99999999999999d\"}}",
+                        "retry.backoff must be a duration from 1ms to 7d"),
+                Arguments.of("{\"command\": [\"false\"], \"retry\": {\"maxAttempts\": 2, \"maxBackoff\": \"8d\"}}",
+                        "retry.maxBackoff must be a duration from 1ms to 7d"),
+                Arguments.of("{\"command\": [\"false\"], \"retry\": {\"maxAttempts\": 2, \"backoff\": \"9999999999999999999999d\"}}",
+                        "retry.backoff must be a duration"));
     }
 
     @ParameterizedTest

@@ -80,6 +80,24 @@ class ReportRecordingTest {
     }
 
     @Test
+    void aReportFromAnotherAgentThanTheOneTheAttemptWasDispatchedToIsIgnored() {
+        String id = dispatchedTask();
+        long now = System.currentTimeMillis();
+        RunReport forged = new RunReport(RunReport.FINISHED, id, 1, "evil-agent", now, "SUCCEEDED", 0, "forged output",
+                "", false, false, null);
+        assertThat(store.recordAll(List.of(new ReceivedReport("", forged))).ended()).isEmpty();
+        store.recordAll(List.of(new ReceivedReport("", RunReport.started(id, 1, "evil-agent", now))));
+        JsonNode task = api.task(id);
+        assertThat(task.path("state").asText()).isEqualTo("DISPATCHED");
+        assertThat(task.path("stdout").isNull() || task.path("stdout").isMissingNode()).isTrue();
+        assertThat(task.path("events").get(task.path("events").size() - 1).path("message").asText())
+                .contains("ignored 'started' report of attempt 1 from evil-agent").contains("on ghost");
+        // the agent that holds the attempt is still heard
+        store.recordAll(List.of(finished(id, 1, now + 5, "SUCCEEDED")));
+        assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aSecondOutcomeOfTheSameAttemptChangesNothing() {
         String id = dispatchedTask();
         long now = System.currentTimeMillis();

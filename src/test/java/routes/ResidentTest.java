@@ -92,6 +92,8 @@ class ResidentTest {
                     "{\"name\": \"r\", \"instances\": 1, \"task\": {\"command\": [\"true\"], \"retry\": {\"maxAttempts\": 2}}}",
                     "{\"name\": \"r\", \"instances\": 1, \"task\": {\"command\": [\"true\"], \"target\": \"all\"}}",
                     "{\"name\": \"r\", \"instances\": 1, \"restartBackoff\": \"soon\", \"task\": " + task + "}",
+                    "{\"name\": \"r\", \"instances\": 1, \"restartBackoff\": \"99999999999999d\", \"task\": " + task + "}",
+                    "{\"name\": \"r\", \"instances\": 1, \"maxRestartBackoff\": \"2d\", \"task\": " + task + "}",
                     "{\"name\": \"r\", \"instances\": 1, \"replicas\": 2, \"task\": " + task + "}")) {
                 Api.Response response = api.post("/api/residents", bad);
                 assertThat(response.status()).as(bad).isEqualTo(400);

@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
+import routes.quarantine.Loop;
+import routes.quarantine.Quarantine;
 import routes.redis.InboxEntry;
 import routes.redis.RedisKeys;
 import routes.task.TaskSpec;
@@ -30,8 +33,25 @@ public class AgentInbox {
     private final ResourceProbe probe;
     private final AgentDrain drain;
 
+    /**
+     * Sends an entry that failed back to the end of the inbox. KEYS[1] in-flight list, KEYS[2] inbox; ARGV[1]
+     * the entry. Returns 1 when it moved.
+     */
+    private static final RedisScript<Long> TRY_LATER = RedisScript.of("""
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) > 0 then
+              redis.call('RPUSH', KEYS[2], ARGV[1])
+              return 1
+            end
+            return 0
+            """, Long.class);
+
+    private final Quarantine quarantine;
+    private final Loop loop;
+
     public AgentInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentProperties agent,
-                      ResourceProbe probe, AgentDrain drain) {
+                      ResourceProbe probe, AgentDrain drain, Quarantine quarantine) {
+        this.quarantine = quarantine;
+        this.loop = new Loop("agent-inbox", agent.id(), keys.inbox(agent.id()), Loop.Replay.LIST);
         this.probe = probe;
         this.drain = drain;
         this.redis = redis;
@@ -73,6 +93,21 @@ public class AgentInbox {
         InboxEntry parsed = InboxEntry.parse(entry);
         String spec = redis.opsForValue().get(keys.task(parsed.taskId()));
         return spec == null ? null : new Run(parsed.taskId(), parsed.attempt(), json.read(spec, TaskSpec.class), entry);
+    }
+
+    /**
+     * An entry the agent could not open, run or report: back to the end of the inbox for another try, then
+     * quarantined. (An attempt that ran here is not run again: {@link RunReports#firstDelivery}.)
+     */
+    public void failed(String entry, Exception failure) {
+        if (Quarantine.isStoreDown(failure)) {
+            return;
+        }
+        if (quarantine.failed(loop, entry, failure) == Quarantine.Verdict.RETRY) {
+            redis.execute(TRY_LATER, List.of(keys.inflight(agent.id()), keys.inbox(agent.id())), entry);
+        } else {
+            release(entry);
+        }
     }
 
     /** Drops a claimed entry from the in-flight list: its report is on its way, or there is nothing to run. */

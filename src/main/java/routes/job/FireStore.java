@@ -21,6 +21,7 @@ import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
 import routes.dispatch.BroadcastTargets;
+import routes.quarantine.MessageIsolation;
 import routes.task.Broadcast;
 import routes.task.JobRun;
 import routes.task.TaskSpec;
@@ -265,6 +266,13 @@ public class FireStore {
 
     /** The outcome of taking fires: the fires' records, the tasks made, and the runs replaced. */
     public record Taken(List<FireView> fires, List<TaskView> created, List<TaskView> cancelled) {
+
+        static final Taken NONE = new Taken(List.of(), List.of(), List.of());
+
+        static Taken merge(Taken a, Taken b) {
+            return new Taken(MessageIsolation.concat(a.fires, b.fires), MessageIsolation.concat(a.created, b.created),
+                    MessageIsolation.concat(a.cancelled, b.cancelled));
+        }
 
         /** The one fire of a "run now", if it made a task; a 409 with the reason if it did not. */
         public FireView ranNow() {

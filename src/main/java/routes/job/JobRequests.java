@@ -2,20 +2,16 @@ package routes.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Set;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.api.RequestJson;
+import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.task.TaskRequests;
 
@@ -32,6 +28,7 @@ public class JobRequests {
     private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "timeZone", "at", "every", "start");
     private static final int MAX_RUNNING_LIMIT = 10_000;
     private static final Duration SHORTEST_PERIOD = Duration.ofSeconds(1);
+    private static final Duration LONGEST_PERIOD = Duration.ofDays(366);
 
     private final RequestJson json;
     private final TaskRequests tasks;
@@ -85,14 +82,15 @@ public class JobRequests {
         if (cron != null) {
             schedule = new JobSchedule(cron.trim(), zoneName, null, null, null);
         } else if (at != null) {
-            Instant when = instant("schedule.at", at, zone);
+            Instant when = RequestTimes.instant("schedule.at", at, zone, now);
             if (!when.isAfter(now)) {
                 throw ApiException.badRequest("schedule.at " + at + " is in the past; give a future time");
             }
             schedule = new JobSchedule(null, zoneName, when.toString(), null, null);
         } else {
-            Duration period = period(every);
-            Instant first = start == null ? now.truncatedTo(ChronoUnit.MILLIS) : instant("schedule.start", start, zone);
+            Duration period = RequestTimes.duration(node, "schedule.", "every", null, SHORTEST_PERIOD, LONGEST_PERIOD);
+            Instant first = start == null ? now.truncatedTo(ChronoUnit.MILLIS)
+                    : RequestTimes.instant("schedule.start", start, zone, now);
             schedule = new JobSchedule(null, zoneName, null, period.toString(), first.toString());
         }
         try {
@@ -109,34 +107,6 @@ public class JobRequests {
                     + "\" is not an IANA time zone name such as \"UTC\" or \"Europe/Berlin\"");
         }
         return ZoneId.of(name);
-    }
-
-    /** An ISO-8601 time with an offset ("2030-01-01T09:00:00Z"), or without one, read in the job's zone. */
-    private static Instant instant(String field, String text, ZoneId zone) {
-        try {
-            return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
-        } catch (DateTimeParseException withoutOffset) {
-            try {
-                return LocalDateTime.parse(text).atZone(zone).toInstant().truncatedTo(ChronoUnit.MILLIS);
-            } catch (DateTimeParseException e) {
-                throw ApiException.badRequest(field + " must be an ISO-8601 time such as \"2030-01-01T09:00:00Z\""
-                        + " (without an offset it is read in timeZone), got \"" + text + "\"");
-            }
-        }
-    }
-
-    private static Duration period(String text) {
-        Duration period;
-        try {
-            period = DurationStyle.detectAndParse(text);
-        } catch (IllegalArgumentException | DateTimeException e) {
-            throw ApiException.badRequest("schedule.every must be a duration such as \"30s\", \"5m\", \"1h\" or"
-                    + " \"PT1H30M\", got \"" + text + "\"");
-        }
-        if (period.compareTo(SHORTEST_PERIOD) < 0) {
-            throw ApiException.badRequest("schedule.every must be at least 1s, got \"" + text + "\"");
-        }
-        return period;
     }
 
     private static <E extends Enum<E>> E choice(JsonNode node, String field, Class<E> type, E absent) {

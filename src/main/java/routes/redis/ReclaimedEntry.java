@@ -11,8 +11,12 @@ public record ReclaimedEntry(String agent, String taskId, int attempt, String wh
     /** The agent is draining and handed back work it had not started. */
     public static final String DRAINED = "drained";
 
-    static ReclaimedEntry parse(String text) {
+    /** @throws IllegalArgumentException when the text is not such an entry */
+    public static ReclaimedEntry parse(String text) {
         String[] parts = text.split("\\|", 3);
+        if (parts.length < 2) {
+            throw new IllegalArgumentException("not a reclaimed entry \"agent|taskId:attempt|why\": " + text);
+        }
         InboxEntry entry = InboxEntry.parse(parts[1]);
         return new ReclaimedEntry(parts[0], entry.taskId(), entry.attempt(), parts.length > 2 ? parts[2] : DEAD);
     }

@@ -1,7 +1,8 @@
 package routes.redis;
 
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -67,26 +68,32 @@ public class ReclaimedWork {
 
     /**
      * Moves the entries of every dead agent, and those draining agents handed back, into this node's reclaiming
-     * list, and returns all that list holds (with what an earlier, interrupted round left there).
+     * list, and returns all that list holds (with what an earlier, interrupted round left there), as it holds them
+     * ("agent|taskId:attempt|why": see {@link ReclaimedEntry#parse}).
      */
-    public List<ReclaimedEntry> reclaim() {
+    public List<String> reclaim() {
         // only heartbeats are read here, every check: the script itself checks again, atomically
         agents.silent().forEach((id, silence) -> redis.execute(RECLAIM,
                 List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
                 id, Long.toString(silence.toMillis()), ReclaimedEntry.DEAD));
         redis.execute(TAKE_HANDED_BACK, List.of(keys.handedBack(), keys.reclaiming(nodeId)));
         List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
-        List<ReclaimedEntry> entries = new ArrayList<>();
-        if (held != null) {
-            held.forEach(entry -> entries.add(ReclaimedEntry.parse(entry)));
-        }
-        return entries;
+        return held == null ? List.of() : held;
     }
 
-    /** Called once the reclaimed entries are re-queued (or found stale) in SQL. */
-    public void acknowledge(List<ReclaimedEntry> entries) {
+    /**
+     * Called once reclaimed entries are re-queued (or found stale) in SQL, or quarantined. An entry that failed
+     * and has tries left stays, and is tried again at the next check.
+     */
+    public void acknowledge(List<String> entries) {
         if (!entries.isEmpty()) {
-            redis.opsForList().trim(keys.reclaiming(nodeId), entries.size(), -1);
+            redis.executePipelined((RedisCallback<Object>) connection -> {
+                byte[] list = keys.reclaiming(nodeId).getBytes(StandardCharsets.UTF_8);
+                for (String entry : entries) {
+                    connection.listCommands().lRem(list, 1, entry.getBytes(StandardCharsets.UTF_8));
+                }
+                return null;
+            });
         }
     }
 }

@@ -116,6 +116,16 @@ public class RedisKeys {
         return tag + ":wheel:built";
     }
 
+    /** Hash: id → a message a loop could not process (JSON), set aside for operators (/api/quarantine). */
+    public String quarantine() {
+        return tag + ":quarantine";
+    }
+
+    /** String: how often a loop failed on one message (id as in the quarantine); expires by itself. */
+    public String poisonAttempts(String messageId) {
+        return tag + ":poison:" + messageId;
+    }
+
     /** Pub/sub channel: "there may be work to dispatch". Also named in dispatcher.yaml. */
     public String wakeChannel() {
         return prefix + ":wake";

@@ -44,6 +44,15 @@ public class RetryQueue {
         }
     }
 
+    /** Puts back retries that were taken and could not be re-queued: due again in a second. */
+    public void putBack(List<String> taskIds) {
+        if (!taskIds.isEmpty()) {
+            Set<TypedTuple<String>> entries = new HashSet<>();
+            taskIds.forEach(id -> entries.add(TypedTuple.of(id, (double) clock.millis() + 1000)));
+            redis.opsForZSet().add(keys.retries(), entries);
+        }
+    }
+
     /** The ids of tasks whose retry is due, taken off the set (two control nodes never take the same one). */
     @SuppressWarnings("unchecked")
     public List<String> takeDue() {

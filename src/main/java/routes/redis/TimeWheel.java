@@ -65,19 +65,32 @@ public class TimeWheel {
         }
     }
 
+    /** Puts back due entries as they were taken ("jobId@scheduledAt"), scored by their time. */
+    public void putBack(List<String> members) {
+        List<PlannedFire> fires = new ArrayList<>(members.size());
+        for (String member : members) {
+            try {
+                fires.add(PlannedFire.parse(member));
+            } catch (RuntimeException notAFire) {
+                // it was quarantined when it was taken
+            }
+        }
+        add(fires);
+    }
+
     /**
-     * Waits up to a second for fires to fall due and takes them (at most the configured batch). Taking is
-     * atomic: two control nodes never take the same entry.
+     * Waits up to a second for fires to fall due and takes them (at most the configured batch), as the wheel holds
+     * them ("jobId@scheduledAt"). Taking is atomic: two control nodes never take the same entry.
      */
-    public List<PlannedFire> takeDue() throws InterruptedException {
+    public List<String> takeDue() throws InterruptedException {
         long deadline = clock.millis() + 1000;
         while (true) {
             long now = clock.millis();
             List<?> answer = redis.execute(TAKE, List.of(keys.wheel()), Long.toString(now),
                     Integer.toString(jobs.takeBatch()));
             if (answer != null && !answer.isEmpty() && !"".equals(answer.get(0))) {
-                List<PlannedFire> due = new ArrayList<>(answer.size());
-                answer.forEach(member -> due.add(PlannedFire.parse((String) member)));
+                List<String> due = new ArrayList<>(answer.size());
+                answer.forEach(member -> due.add((String) member));
                 return due;
             }
             long nap = NAP_MILLIS;

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.api.RequestJson;
+import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
 import routes.task.TaskRequests;
@@ -20,6 +21,8 @@ public class ResidentRequests {
     private static final Set<String> FIELDS = Set.of("name", "instances", "task", "restartBackoff", "maxRestartBackoff");
     private static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
     private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final Duration SHORTEST_BACKOFF = Duration.ofMillis(1);
+    private static final Duration LONGEST_BACKOFF = Duration.ofDays(1);
 
     private final RequestJson json;
     private final TaskRequests tasks;
@@ -40,9 +43,11 @@ public class ResidentRequests {
         }
         RequestJson.requireMatch("name", name, TaskRequests.NAME);
         TaskSpec task = template(node.get("task"));
-        Duration backoff = TaskRequests.duration(node, "", "restartBackoff", DEFAULT_BACKOFF);
-        Duration max = TaskRequests.duration(node, "", "maxRestartBackoff", backoff.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? backoff
-                : DEFAULT_MAX_BACKOFF);
+        Duration backoff = RequestTimes.duration(node, "", "restartBackoff", DEFAULT_BACKOFF, SHORTEST_BACKOFF,
+                LONGEST_BACKOFF);
+        Duration max = RequestTimes.duration(node, "", "maxRestartBackoff",
+                backoff.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? backoff : DEFAULT_MAX_BACKOFF, SHORTEST_BACKOFF,
+                LONGEST_BACKOFF);
         if (max.compareTo(backoff) < 0) {
             throw ApiException.badRequest("maxRestartBackoff must not be shorter than restartBackoff");
         }

@@ -16,6 +16,8 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.quarantine.Loop;
+import routes.quarantine.Quarantine;
 import routes.redis.RedisKeys;
 import routes.task.TaskState;
 
@@ -42,6 +44,21 @@ public class ResultInbox implements SmartInitializingSingleton {
             return moved
             """, Long.class);
 
+    /**
+     * Sends reports that failed on their own to the end of the results list, behind the others.
+     * KEYS[1] this node's ingesting list, KEYS[2] results list; ARGV the raw reports. Returns how many moved.
+     */
+    private static final RedisScript<Long> TRY_LATER = RedisScript.of("""
+            local moved = 0
+            for i = 1, #ARGV do
+              if redis.call('LREM', KEYS[1], 1, ARGV[i]) > 0 then
+                redis.call('RPUSH', KEYS[2], ARGV[i])
+                moved = moved + 1
+              end
+            end
+            return moved
+            """, Long.class);
+
     private static final Logger log = LoggerFactory.getLogger(ResultInbox.class);
     private static final Duration WAIT = Duration.ofSeconds(1);
     private static final int BATCH = 200;
@@ -50,8 +67,13 @@ public class ResultInbox implements SmartInitializingSingleton {
     private final RedisKeys keys;
     private final JsonCodec json;
     private final String ingesting;
+    private final Quarantine quarantine;
+    private final Loop loop;
 
-    public ResultInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, ControlProperties control) {
+    public ResultInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, ControlProperties control,
+                       Quarantine quarantine) {
+        this.quarantine = quarantine;
+        this.loop = ReportIngest.loop(keys, control);
         this.redis = redis;
         this.keys = keys;
         this.json = json;
@@ -97,7 +119,15 @@ public class ResultInbox implements SmartInitializingSingleton {
         });
     }
 
-    /** Reports whose batch could not be stored go back, to be taken again. */
+    /** Reports that failed on their own and have tries left go to the end of the results list. */
+    public void tryLater(List<ReceivedReport> reports) {
+        if (!reports.isEmpty()) {
+            redis.execute(TRY_LATER, List.of(ingesting, keys.results()),
+                    reports.stream().map(ReceivedReport::raw).toArray(Object[]::new));
+        }
+    }
+
+    /** Reports whose batch could not be stored (a store is down) go back to the head, to be taken again. */
     public void putBack(List<ReceivedReport> reports) {
         redis.execute(PUT_BACK, List.of(ingesting, keys.results()),
                 reports.stream().map(ReceivedReport::raw).toArray(Object[]::new));
@@ -112,7 +142,8 @@ public class ResultInbox implements SmartInitializingSingleton {
             }
             return new ReceivedReport(raw, report);
         } catch (IllegalArgumentException e) {
-            log.error("Dropping an unreadable report from the results list ({}): {}", e.getMessage(), raw);
+            // it can never be read: set aside at once (acknowledged with its batch, it leaves the ingesting list)
+            quarantine.unreadable(loop, raw, e);
             return new ReceivedReport(raw, null);
         }
     }

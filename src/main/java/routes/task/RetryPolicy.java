@@ -13,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, String backoff, String maxBackoff, boolean onTimeout) {
 
+    /** The longest wait a policy may name (requests are held to it; longer stored values are read as it). */
+    public static final Duration LONGEST_BACKOFF = Duration.ofDays(7);
+
     /** One attempt, no retry: tasks stored before retries existed read as this. */
     public static final RetryPolicy NONE = new RetryPolicy(1, "PT1S", "PT1S", true);
 
@@ -21,9 +24,16 @@ public record RetryPolicy(int maxAttempts, String backoff, String maxBackoff, bo
      * (between half and all of it), so tasks that failed together do not come back together.
      */
     public long delayMillis(int retry) {
-        long base = Duration.parse(backoff).toMillis();
-        long cap = Duration.parse(maxBackoff).toMillis();
-        long exponential = retry >= 62 ? cap : Math.min(cap, base << Math.min(retry - 1, 40));
+        long cap = millis(maxBackoff);
+        long base = Math.min(millis(backoff), cap);
+        int doublings = Math.max(0, retry - 1);
+        // base << doublings, saturating at cap instead of overflowing
+        long exponential = doublings >= Long.numberOfLeadingZeros(base) - 1 ? cap : Math.min(cap, base << doublings);
         return exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+    }
+
+    private static long millis(String duration) {
+        Duration value = Duration.parse(duration);
+        return value.compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF.toMillis() : Math.max(0, value.toMillis());
     }
 }

@@ -1,7 +1,6 @@
 package routes.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.api.RequestJson;
+import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
 
@@ -33,6 +32,7 @@ public class TaskRequests {
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
     private static final int MAX_ARGS = 4096;
     private static final int MAX_KEY = 128;
+    private static final Duration SHORTEST_BACKOFF = Duration.ofMillis(1);
 
     private final RequestJson json;
     private final TaskProperties tasks;
@@ -177,9 +177,11 @@ public class TaskRequests {
             throw ApiException.badRequest(at + "maxAttempts must be a whole number from 1 to " + tasks.maxAttemptsLimit()
                     + " (the first attempt included), got " + attempts);
         }
-        Duration backoff = duration(node, at, "backoff", tasks.retryBackoff());
-        Duration maxBackoff = duration(node, at, "maxBackoff", tasks.retryMaxBackoff().compareTo(backoff) < 0
-                ? backoff : tasks.retryMaxBackoff());
+        Duration backoff = RequestTimes.duration(node, at, "backoff", tasks.retryBackoff(), SHORTEST_BACKOFF,
+                RetryPolicy.LONGEST_BACKOFF);
+        Duration maxBackoff = RequestTimes.duration(node, at, "maxBackoff",
+                tasks.retryMaxBackoff().compareTo(backoff) < 0 ? backoff : tasks.retryMaxBackoff(), SHORTEST_BACKOFF,
+                RetryPolicy.LONGEST_BACKOFF);
         if (maxBackoff.compareTo(backoff) < 0) {
             throw ApiException.badRequest(at + "maxBackoff must not be shorter than backoff");
         }
@@ -189,24 +191,6 @@ public class TaskRequests {
         }
         return new RetryPolicy(attempts.asInt(), backoff.toString(), maxBackoff.toString(),
                 onTimeout == null || onTimeout.isNull() || onTimeout.asBoolean());
-    }
-
-    /** A positive duration field ("500ms", "2s", "1m"), or {@code absent} when not given. */
-    public static Duration duration(JsonNode node, String at, String field, Duration absent) {
-        String text = RequestJson.text(node, at, field, null);
-        if (text == null) {
-            return absent;
-        }
-        try {
-            Duration value = DurationStyle.detectAndParse(text);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("not positive");
-            }
-            return value;
-        } catch (IllegalArgumentException | DateTimeException e) {
-            throw ApiException.badRequest(at + field + " must be a positive duration such as \"500ms\", \"2s\" or"
-                    + " \"1m\", got \"" + text + "\"");
-        }
     }
 
     private List<String> command(JsonNode node, String at) {

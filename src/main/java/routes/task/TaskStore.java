@@ -419,7 +419,8 @@ public class TaskStore {
     }
 
     /**
-     * Applies an agent's report if it belongs to the current attempt and moves the task forward; otherwise
+     * Applies an agent's report if it belongs to the current attempt, from the agent that attempt was dispatched
+     * to, and moves the task forward; otherwise
      * records that it was ignored. {@code start} is the same attempt's start report when it came along. A
      * failed (or timed-out) attempt with attempts left makes the task RETRYING. Returns -1 when the report was
      * not applied, the time of the retry when one is due, 0 otherwise.
@@ -434,12 +435,12 @@ public class TaskStore {
             updated = sql.sql("UPDATE tasks SET state = ?, exit_code = ?, stdout = ?, stderr = ?, "
                             + "stdout_truncated = ?, stderr_truncated = ?, message = ?, finished_at = ?, "
                             + "started_at = COALESCE(started_at, ?), retry_at = ?, exhausted = ? "
-                            + "WHERE id = ? AND attempt = ? AND state IN ('DISPATCHED', 'RUNNING')")
+                            + "WHERE id = ? AND attempt = ? AND agent = ? AND state IN ('DISPATCHED', 'RUNNING')")
                     .params(state.name(), report.exitCode(), report.stdout(), report.stderr(),
                             report.stdoutTruncated(), report.stderrTruncated(), truncate(report.message(), 1000),
                             state == TaskState.RETRYING ? null : report.at(), startedAt,
                             attempts.retryAt() > 0 ? attempts.retryAt() : null, attempts.exhausted(), report.taskId(),
-                            report.attempt())
+                            report.attempt(), report.agent())
                     .update();
             if (updated > 0) {
                 if (start != null) {
@@ -453,8 +454,8 @@ public class TaskStore {
             }
         } else {
             updated = sql.sql("UPDATE tasks SET state = 'RUNNING', started_at = ? "
-                            + "WHERE id = ? AND attempt = ? AND state = 'DISPATCHED'")
-                    .params(report.at(), report.taskId(), report.attempt()).update();
+                            + "WHERE id = ? AND attempt = ? AND agent = ? AND state = 'DISPATCHED'")
+                    .params(report.at(), report.taskId(), report.attempt(), report.agent()).update();
             if (updated > 0) {
                 startedEvent(report);
             }
@@ -547,9 +548,9 @@ public class TaskStore {
         if (report.isFinished()) {
             return false;
         }
-        int updated = sql.sql("UPDATE tasks SET started_at = ? WHERE id = ? AND attempt = ? "
+        int updated = sql.sql("UPDATE tasks SET started_at = ? WHERE id = ? AND attempt = ? AND agent = ? "
                         + "AND state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED')")
-                .params(report.at(), report.taskId(), report.attempt()).update();
+                .params(report.at(), report.taskId(), report.attempt(), report.agent()).update();
         if (updated > 0) {
             startedEvent(report);
         }
@@ -560,7 +561,9 @@ public class TaskStore {
         find(report.taskId()).ifPresent(current -> event(report.taskId(), clock.millis(),
                 TaskState.valueOf(current.state()), report.agent(), report.attempt(),
                 "ignored '" + report.kind() + "' report of attempt " + report.attempt() + " from " + report.agent()
-                        + ": the task is " + current.state() + " in attempt " + current.attempt()));
+                        + ": the task is " + current.state() + " in attempt " + current.attempt()
+                        + (current.agent() == null || current.agent().equals(report.agent()) ? ""
+                                : " on " + current.agent())));
     }
 
     private static String finishedMessage(RunReport report) {

@@ -1,0 +1,167 @@
+package routes.quarantine;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import routes.config.JsonCodec;
+import routes.config.QuarantineProperties;
+import routes.redis.RedisKeys;
+
+/**
+ * Where loops put the messages they cannot process, so that one bad message never stalls a loop. A loop that
+ * fails on a message asks {@link #failed}: while the message has tries left it goes back to its source (behind
+ * the others) and is tried again; then it is set aside here, with its error, for operators to see, drop or
+ * replay (/api/quarantine). A store that is down is no fault of the message and is not counted
+ * ({@link #isStoreDown}): the loop waits and tries the whole batch again.
+ */
+@Component
+public class Quarantine {
+
+    /** What the loop does with the message now. */
+    public enum Verdict { RETRY, QUARANTINED }
+
+    /** How long a message's failure count is kept: a message that fails once and then succeeds is forgotten. */
+    private static final Duration COUNT_KEPT = Duration.ofDays(1);
+    private static final int MAX_TEXT = 64 * 1024;
+    private static final int MAX_ERROR = 1000;
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final JsonCodec json;
+    private final QuarantineProperties properties;
+    private final LoopErrorLog errors;
+    private final Clock clock = Clock.systemUTC();
+
+    public Quarantine(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, QuarantineProperties properties,
+                      LoopErrorLog errors) {
+        this.redis = redis;
+        this.keys = keys;
+        this.json = json;
+        this.properties = properties;
+        this.errors = errors;
+    }
+
+    /** True when the failure is the store's (unreachable, timed out, a deadlock), not the message's. */
+    public static boolean isStoreDown(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
+                    || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
+                    || t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A message {@code loop} could not process: counts the failure, logs it (rate-limited) and says whether to try
+     * it again or that it is now quarantined (and must leave its source).
+     */
+    public Verdict failed(Loop loop, String message, Throwable failure) {
+        String id = id(loop, message);
+        String counter = keys.poisonAttempts(id);
+        Long attempts = redis.opsForValue().increment(counter);
+        redis.expire(counter, COUNT_KEPT);
+        int tries = attempts == null ? properties.maxAttempts() : attempts.intValue();
+        String error = truncate(LoopErrorLog.describe(failure), MAX_ERROR);
+        if (tries < properties.maxAttempts()) {
+            errors.error(loop.name(), failure, "could not process a message (try " + tries + " of "
+                    + properties.maxAttempts() + ", it is tried again after the others): " + error);
+            return Verdict.RETRY;
+        }
+        put(new QuarantinedMessage(id, loop.name(), truncate(message, MAX_TEXT), error, tries, clock.instant(),
+                loop.where(), loop.replayTo(), loop.kind()));
+        redis.delete(counter);
+        return Verdict.QUARANTINED;
+    }
+
+    /** A message that can never be processed (it cannot even be read): quarantined at once. */
+    public void unreadable(Loop loop, String message, Throwable failure) {
+        put(new QuarantinedMessage(id(loop, message), loop.name(), truncate(message, MAX_TEXT),
+                truncate(LoopErrorLog.describe(failure), MAX_ERROR), 1, clock.instant(), loop.where(), loop.replayTo(),
+                loop.kind()));
+    }
+
+    private void put(QuarantinedMessage entry) {
+        Long held = redis.opsForHash().size(keys.quarantine());
+        if (held != null && held >= properties.maxEntries()) {
+            errors.quarantined(entry.loop(), "the quarantine is full (" + properties.maxEntries()
+                    + " messages): dropped a message it could not process (" + entry.error() + "): " + entry.message());
+            return;
+        }
+        redis.opsForHash().put(keys.quarantine(), entry.id(), json.write(entry));
+        errors.quarantined(entry.loop(), "quarantined message " + entry.id() + " after " + entry.attempts()
+                + (entry.attempts() == 1 ? " try" : " tries") + " (" + entry.error() + "); see GET /api/quarantine");
+    }
+
+    /** Every quarantined message, newest first. */
+    public List<QuarantinedMessage> list() {
+        List<QuarantinedMessage> all = new ArrayList<>();
+        redis.<String, String>opsForHash().values(keys.quarantine())
+                .forEach(text -> all.add(json.read(text, QuarantinedMessage.class)));
+        all.sort(Comparator.comparing(QuarantinedMessage::at).reversed().thenComparing(QuarantinedMessage::id));
+        return all;
+    }
+
+    public Optional<QuarantinedMessage> find(String id) {
+        String text = redis.<String, String>opsForHash().get(keys.quarantine(), id);
+        return Optional.ofNullable(text).map(t -> json.read(t, QuarantinedMessage.class));
+    }
+
+    /** Removes a quarantined message for good; false when there is none with that id. */
+    public boolean drop(String id) {
+        return redis.opsForHash().delete(keys.quarantine(), id) > 0;
+    }
+
+    /** Gives a quarantined message back to its loop (after the cause was fixed); empty when there is none. */
+    public Optional<QuarantinedMessage> replay(String id) {
+        Optional<QuarantinedMessage> found = find(id);
+        found.ifPresent(entry -> {
+            switch (entry.replay()) {
+                case LIST -> redis.opsForList().rightPush(entry.replayTo(), entry.message());
+                case DUE_SET -> redis.opsForZSet().add(entry.replayTo(), entry.message(), clock.millis());
+                case CHANNEL -> redis.convertAndSend(entry.replayTo(), entry.message());
+            }
+            drop(id);
+        });
+        return found;
+    }
+
+    /** Size of the quarantine: for metrics and health. */
+    public long size() {
+        Long held = redis.opsForHash().size(keys.quarantine());
+        return held == null ? 0 : held;
+    }
+
+    /** The same message of the same loop always has the same id: quarantining it twice keeps one entry. */
+    private static String id(Loop loop, String message) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(loop.name().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            return HexFormat.of().formatHex(sha.digest(message.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "...";
+    }
+}

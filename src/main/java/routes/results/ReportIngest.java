@@ -1,0 +1,52 @@
+package routes.results;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import routes.config.ControlProperties;
+import routes.config.ControlRole;
+import routes.quarantine.MessageIsolation;
+import routes.quarantine.MessageIsolation.Isolated;
+import routes.quarantine.Loop;
+import routes.redis.RedisKeys;
+import routes.task.Recorded;
+import routes.task.TaskStore;
+
+/**
+ * Stores a batch of reports in one transaction, so that one bad report never holds up the others: see
+ * {@link MessageIsolation}. A report that cannot be stored goes to the end of the results list, then to the quarantine.
+ */
+@Component
+@ControlRole
+public class ReportIngest {
+
+    private static final Recorded NOTHING = new Recorded(List.of(), List.of());
+
+    private final TaskStore store;
+    private final MessageIsolation isolation;
+    private final Loop loop;
+
+    public ReportIngest(TaskStore store, MessageIsolation isolation, RedisKeys keys, ControlProperties control) {
+        this.store = store;
+        this.isolation = isolation;
+        this.loop = loop(keys, control);
+    }
+
+    /** The results loop, as the quarantine names it; a replayed report goes back to the results list. */
+    static Loop loop(RedisKeys keys, ControlProperties control) {
+        return new Loop("results", control.nodeId(), keys.results(), Loop.Replay.LIST);
+    }
+
+    /** Stores the reports; throws only when a store is down (then the whole batch is taken again later). */
+    public Isolated<ReceivedReport, Recorded> store(List<ReceivedReport> reports) {
+        return isolation.process(loop, reports, ReceivedReport::raw, store::recordAll, NOTHING, ReportIngest::merge);
+    }
+
+    private static Recorded merge(Recorded a, Recorded b) {
+        List<String> ended = new ArrayList<>(a.ended());
+        ended.addAll(b.ended());
+        List<Recorded.Retry> retries = new ArrayList<>(a.retries());
+        retries.addAll(b.retries());
+        return new Recorded(ended, retries);
+    }
+}
