@@ -50,6 +50,11 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
     public TaskExecResult execute(ExecCommand execCommand) {
         TaskExecCommand command = (TaskExecCommand) execCommand;
         String taskId = command.run().taskId();
+        if (!Files.isDirectory(Path.of(command.getWorkingDir()))) {
+            return TaskExecResult.notStarted(command, "cannot start " + command.getExecutable()
+                    + ": the working directory " + command.getWorkingDir() + " does not exist on this agent"
+                    + " (or is not a directory); give an existing workdir");
+        }
         String program = findProgram(command.getExecutable(), command.environment().get("PATH"),
                 Path.of(command.getWorkingDir()));
         if (program == null) {

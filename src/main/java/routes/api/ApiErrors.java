@@ -30,6 +30,10 @@ public class ApiErrors {
         return internal();
     }
 
+    public Map<String, Object> unreadableBody() {
+        return body(400, "the request body is not valid UTF-8 text; send JSON encoded as UTF-8");
+    }
+
     public Map<String, Object> internal() {
         return body(500, INTERNAL_MESSAGE);
     }

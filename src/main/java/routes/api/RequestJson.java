@@ -1,8 +1,13 @@
 package routes.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,23 +18,47 @@ import org.springframework.stereotype.Component;
 @Component
 public class RequestJson {
 
-    private final ObjectMapper json;
+    private final ObjectReader json;
 
     public RequestJson(ObjectMapper json) {
-        this.json = json;
+        // strict: one JSON value and nothing after it, each key once
+        this.json = json.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     public JsonNode read(String body) {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("the request body is empty; send JSON");
         }
+        if (body.indexOf('\uFFFD') >= 0) {
+            throw ApiException.badRequest("the request body is not valid UTF-8; send JSON encoded as UTF-8");
+        }
         try {
             return json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("the JSON is too deeply nested or too large: at most "
+                    + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels of nesting");
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ApiException.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
+            throw ApiException.badRequest("malformed JSON" + where + ": " + words(e.getOriginalMessage()));
         }
+    }
+
+    /** Jackson's reason, without the names of its classes and settings that mean nothing to a client. */
+    private static String words(String reason) {
+        if (reason == null) {
+            return "not a JSON value";
+        }
+        if (reason.startsWith("Duplicate field")) {
+            return reason.replace("Duplicate field", "a key appears twice:");
+        }
+        if (reason.contains("Trailing token") || reason.contains("trailing token")) {
+            return "there is more after the JSON value; send exactly one JSON value";
+        }
+        String firstLine = reason.lines().findFirst().orElse(reason);
+        return firstLine.replaceAll("\\s*\\(?[A-Za-z]+(Feature|Constraints)\\.[A-Za-z_.()]+\\)?", "").trim();
     }
 
     /** Rejects a field that is not in {@code known}, naming the ones that are. */

@@ -58,6 +58,7 @@ public class TaskRequests {
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw ApiException.badRequest("the body must be {\"tasks\": [ ... ]} with at least one task");
         }
+        RequestJson.onlyFields(node, "", "batch", Set.of("tasks"));
         if (list.size() > tasks.maxBatch()) {
             throw ApiException.badRequest("a batch holds at most " + tasks.maxBatch() + " tasks, got " + list.size());
         }
