@@ -120,6 +120,9 @@ class SchedulesTest {
                 Arguments.of("0 */30 * * * ?", "Europe/Berlin", "2027-10-30T22:00:00Z", "2027-10-31T23:00:00Z", 50, 30),
                 Arguments.of("30 * * * *", "America/New_York", "2027-11-07T04:00:00Z", "2027-11-08T05:00:00Z", 25, 60),
                 Arguments.of("0 30 * * * ?", "America/New_York", "2027-11-07T04:00:00Z", "2027-11-08T05:00:00Z", 25, 60),
+                // an hour field written out in full is every hour too
+                Arguments.of("0 0 0-23 * * ?", "Europe/Berlin", "2027-10-30T22:00:00Z", "2027-10-31T23:00:00Z", 25, 60),
+                Arguments.of("0 */1 * * *", "America/New_York", "2027-11-07T04:00:00Z", "2027-11-08T05:00:00Z", 25, 60),
                 // spring-forward days have 23
                 Arguments.of("30 * * * *", "Europe/Berlin", "2027-03-27T23:00:00Z", "2027-03-28T22:00:00Z", 23, 60),
                 Arguments.of("0 0 * * * ?", "America/New_York", "2027-03-14T05:00:00Z", "2027-03-15T04:00:00Z", 23, 60));
