@@ -160,8 +160,9 @@ class SchedulesTest {
     @MethodSource("schedulesAcrossChanges")
     void atOrBeforeWalksTheSameFiresAsAfterAcrossChanges(String cron, String zone) {
         FireTimes times = schedules.fireTimes(new JobSchedule(cron, zone, null, null, null));
-        for (String[] days : new String[][] {{"2027-03-12T00:00:00Z", "2027-03-16T00:00:00Z"},
-                {"2027-10-30T00:00:00Z", "2027-11-09T00:00:00Z"}}) {
+        // New York's spring-forward, Berlin's, and both fall-backs
+        for (String[] days : new String[][] {{"2027-03-13T00:00:00Z", "2027-03-16T00:00:00Z"},
+                {"2027-03-27T00:00:00Z", "2027-03-30T00:00:00Z"}, {"2027-10-30T00:00:00Z", "2027-11-09T00:00:00Z"}}) {
             List<Instant> fires = firesBetween(cron, zone, days[0], days[1]);
             assertThat(times.atOrBefore(fires.get(0).minusMillis(1))).isBefore(fires.get(0));
             for (int i = 0; i + 1 < fires.size(); i++) {
