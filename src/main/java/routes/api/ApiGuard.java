@@ -17,9 +17,10 @@ import routes.config.ControlRole;
 import routes.config.SecurityProperties;
 
 /**
- * The door to everything but health: refuses oversized bodies (413) and requests without the admin token
- * (401). The token is sent as {@code Authorization: Bearer <token>}; for hawtio in a browser, HTTP Basic with
- * the token as password is accepted too.
+ * The door to everything but health: refuses requests without the admin token (401), requests a page of
+ * another site may have made the browser send (403, see {@link CrossSiteCheck}) and oversized bodies (413). The
+ * token is sent as {@code Authorization: Bearer <token>}; for hawtio in a browser, HTTP Basic with the token as
+ * password is accepted too.
  */
 @Component
 @ControlRole
@@ -27,12 +28,15 @@ import routes.config.SecurityProperties;
 public class ApiGuard extends OncePerRequestFilter {
 
     private final AdminToken token;
+    private final CrossSiteCheck crossSite;
     private final long maxRequestBytes;
     private final ApiErrors errors;
     private final ObjectMapper json;
 
-    public ApiGuard(AdminToken token, SecurityProperties security, ApiErrors errors, ObjectMapper json) {
+    public ApiGuard(AdminToken token, CrossSiteCheck crossSite, SecurityProperties security, ApiErrors errors,
+                    ObjectMapper json) {
         this.token = token;
+        this.crossSite = crossSite;
         this.maxRequestBytes = security.maxRequestSize().toBytes();
         this.errors = errors;
         this.json = json;
@@ -40,10 +44,14 @@ public class ApiGuard extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        // the decoded, normalized path the request is mapped by, not the raw URI: "/actuator/health/../x" is "/actuator/x"
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String path = mappedPath(request);
         return !(path.startsWith("/api") || path.startsWith("/actuator"))
                 || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+    }
+
+    /** The decoded, normalized path the request is mapped by, not the raw URI: "/actuator/health/../x" is "/actuator/x". */
+    static String mappedPath(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 
     @Override
@@ -56,6 +64,11 @@ public class ApiGuard extends OncePerRequestFilter {
                 response.setHeader("WWW-Authenticate", "Bearer realm=\"caravan\"");
             }
             reject(response, 401, "missing or wrong token: send Authorization: Bearer <admin token>");
+            return;
+        }
+        String crossSiteRefusal = crossSite.refusal(request, isBasic(request.getHeader("Authorization")));
+        if (crossSiteRefusal != null) {
+            reject(response, 403, crossSiteRefusal);
             return;
         }
         if (request.getContentLengthLong() > maxRequestBytes) {
@@ -83,7 +96,7 @@ public class ApiGuard extends OncePerRequestFilter {
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
         }
-        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (isBasic(header)) {
             try {
                 String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
                 return pair.substring(pair.indexOf(':') + 1);
@@ -92,6 +105,10 @@ public class ApiGuard extends OncePerRequestFilter {
             }
         }
         return null;
+    }
+
+    private static boolean isBasic(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     private void reject(HttpServletResponse response, int status, String message) throws IOException {
