@@ -56,7 +56,8 @@ public class QueryParameters {
     private Set<String> declared(String uri) {
         String target = uri.replaceFirst("^[a-z-]+:/*", "/");
         int question = target.indexOf('?');
-        String path = question < 0 ? target : target.substring(0, question);
+        // the endpoint's path may be percent-encoded ("/api/jobs/%7Bid%7D/runs")
+        String path = decode(question < 0 ? target : target.substring(0, question));
         String method = uri.replaceFirst(".*httpMethodRestrict=([A-Za-z]+).*", "$1");
         Set<String> names = new TreeSet<>();
         for (RestDefinition rest : camel.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
