@@ -3,7 +3,6 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,20 +24,12 @@ class LifecycleTest {
         int port = NodeProcess.freePort();
         try (NodeProcess node = NodeProcess.standalone(dir, "node", port)) {
             Api api = new Api(port, null);
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> ready(api));
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(api::ready);
             assertThat(problems(node)).as("WARN and ERROR lines while starting").isEmpty();
 
             // SIGTERM to an idle node: routes stop first, then Redis and H2 under them
             node.terminate(Duration.ofSeconds(5));
             assertThat(problems(node)).as("WARN and ERROR lines while stopping").isEmpty();
-        }
-    }
-
-    private static boolean ready(Api api) {
-        try {
-            return api.get("/actuator/health/readiness").status() == 200;
-        } catch (UncheckedIOException e) {
-            return false;
         }
     }
 

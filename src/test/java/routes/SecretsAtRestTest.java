@@ -39,7 +39,7 @@ class SecretsAtRestTest {
         String secret = "s3cret-" + UUID.randomUUID();
         try (NodeProcess node = NodeProcess.standalone(dir, "node", port)) {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> ready(new Api(port, null)));
+                    .until(new Api(port, null)::ready);
             Api api = new Api(port, Files.readString(data.resolve("admin-token")).trim());
             String id = api.submit("{\"command\": [\"true\"], \"env\": {\"DB_PASSWORD\": \"" + secret + "\"}}");
             await().atMost(Duration.ofSeconds(30)).until(() -> api.task(id).path("state").asText().equals("SUCCEEDED"));
@@ -75,14 +75,6 @@ class SecretsAtRestTest {
                     && new String(Files.readAllBytes(path), StandardCharsets.ISO_8859_1).contains(secret);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean ready(Api api) {
-        try {
-            return api.get("/actuator/health/readiness").status() == 200;
-        } catch (UncheckedIOException e) {
-            return false;
         }
     }
 }

@@ -9,7 +9,6 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.boot.logging.DeferredLogFactory;
-import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -39,7 +38,11 @@ public class DataDirectoryGuard implements EnvironmentPostProcessor {
                     + "only (run Caravan as the directory's owner, or set caravan.data-dir): " + e.getMessage(), e);
         }
         tighten(dataDir);
-        application.addListeners((ApplicationListener<ApplicationReadyEvent>) ready -> tighten(dataDir));
+        application.addListeners(event -> {
+            if (event instanceof ApplicationReadyEvent) {
+                tighten(dataDir);
+            }
+        });
     }
 
     private void tighten(Path dataDir) {

@@ -41,10 +41,8 @@ public final class NodeProcess implements AutoCloseable {
      * A standalone node (control, agent, embedded Redis and H2) with its data in {@code dataDir/name}, serving on
      * the given port; its admin token is in the file {@code admin-token} there.
      */
-    public static NodeProcess standalone(Path dataDir, String name, int port, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--caravan.role=standalone", "--server.port=" + port));
-        args.addAll(List.of(extraArgs));
-        return new NodeProcess(dataDir, name, args);
+    public static NodeProcess standalone(Path dataDir, String name, int port) {
+        return new NodeProcess(dataDir, name, List.of("--caravan.role=standalone", "--server.port=" + port));
     }
 
     public static NodeProcess agent(TestStores stores, Path dataDir, String id, int slots, Map<String, String> labels,
