@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
+import routes.config.OwnerOnly;
 import routes.task.CodeVersion;
 
 /**
@@ -32,7 +33,7 @@ public class AgentCode {
 
     public AgentCode(AgentProperties agent) throws IOException {
         this.root = agent.codeDir().toAbsolutePath();
-        Files.createDirectories(root);
+        OwnerOnly.createDirectories(root);
     }
 
     public Path root() {

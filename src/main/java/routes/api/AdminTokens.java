@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import routes.config.CaravanProperties;
+import routes.config.OwnerOnly;
 import routes.config.SecurityProperties;
 
 /**
@@ -43,7 +44,7 @@ public class AdminTokens {
             return new AdminToken(security.adminToken(), null);
         }
         Path file = caravan.dataDir().resolve("admin-token").toAbsolutePath();
-        Files.createDirectories(file.getParent());
+        OwnerOnly.createDirectories(file.getParent());
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             byte[] secret = new byte[32];

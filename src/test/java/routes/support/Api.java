@@ -97,6 +97,15 @@ public class Api {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     }
 
+    /** Whether the node answers its readiness probe: started, routes running. False while it cannot be reached. */
+    public boolean ready() {
+        try {
+            return get("/actuator/health/readiness").status() == 200;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** A submitted task's id; fails the test unless the submission was accepted. */
     public String submit(String json) {
         Response response = post("/api/tasks", json);

@@ -2,6 +2,9 @@ package routes.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,19 +19,30 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
     private final Process process;
+    private final Path log;
 
     private NodeProcess(Path dataDir, String name, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(
+        // under the usual umask 022 whatever the test runner's, so the modes of its files are the ones it sets
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 022 && exec \"$0\" \"$@\"",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "routes.CaravanApplication",
                 "--caravan.data-dir=" + dataDir.resolve(name), "--logging.level.root=WARN"));
         command.addAll(args);
+        log = dataDir.resolve(name + ".log");
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(name + ".log").toFile())).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A standalone node (control, agent, embedded Redis and H2) with its data in {@code dataDir/name}, serving on
+     * the given port; its admin token is in the file {@code admin-token} there.
+     */
+    public static NodeProcess standalone(Path dataDir, String name, int port) {
+        return new NodeProcess(dataDir, name, List.of("--caravan.role=standalone", "--server.port=" + port));
     }
 
     public static NodeProcess agent(TestStores stores, Path dataDir, String id, int slots, Map<String, String> labels,
@@ -72,6 +86,23 @@ public final class NodeProcess implements AutoCloseable {
             throw new IllegalStateException("node still running " + atMost + " after SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** What the node wrote to stdout and stderr so far (WARN and above: the log level of these nodes). */
+    public List<String> output() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public boolean isAlive() {
