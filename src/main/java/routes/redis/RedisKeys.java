@@ -53,6 +53,11 @@ public class RedisKeys {
         return tag + ":agent:" + agentId;
     }
 
+    /** Sorted set: control node id scored by its last heartbeat (ms); a dead one's pending work is adopted. */
+    public String controls() {
+        return tag + ":controls";
+    }
+
     /** List of reports (JSON) agents send to control. */
     public String results() {
         return tag + ":results";

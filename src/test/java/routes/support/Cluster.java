@@ -22,6 +22,7 @@ public class Cluster implements AutoCloseable {
     private final Path dataDir;
     private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
     private final List<Api> apis = new ArrayList<>();
+    private final List<ConfigurableApplicationContext> controls = new ArrayList<>();
 
     public Cluster(Path dataDir) {
         this.dataDir = dataDir;
@@ -38,6 +39,7 @@ public class Cluster implements AutoCloseable {
         args.addAll(List.of(extraArgs));
         ConfigurableApplicationContext control = start("control", "control-" + nodes.size(), args.toArray(String[]::new));
         apis.add(new Api(port(control), TOKEN));
+        controls.add(control);
         return this;
     }
 
@@ -55,6 +57,11 @@ public class Cluster implements AutoCloseable {
     /** The first control node's Spring context, for tests that call its beans. */
     public ConfigurableApplicationContext controlContext() {
         return nodes.get(0);
+    }
+
+    /** The Spring context of the n-th control node started (from 0). */
+    public ConfigurableApplicationContext controlContext(int n) {
+        return controls.get(n);
     }
 
     /** The API of the first control node. */
