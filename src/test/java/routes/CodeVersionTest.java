@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,9 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -119,6 +124,75 @@ class CodeVersionTest {
         }
     }
 
+    @Test
+    void aFailedInstallIsShownPerAgentAndRetriedWithBackoffUntilItSucceeds(@TempDir Path dir) throws Exception {
+        List<Long> requestTimes = new CopyOnWriteArrayList<>();
+        AtomicBoolean published = new AtomicBoolean();
+        server.createContext("/late.tar.gz", exchange -> {
+            requestTimes.add(System.currentTimeMillis());
+            byte[] body = published.get() ? archive : new byte[0];
+            exchange.sendResponseHeaders(published.get() ? 200 : 503, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        try (Cluster cluster = new Cluster(dir).control()) {
+            cluster.agent("late", 1, "default", Map.of(), "--caravan.agent.code-sync-millis=100",
+                    "--caravan.agent.heartbeat-millis=100", "--caravan.agent.install-retry-backoff=500ms",
+                    "--caravan.agent.install-retry-max-backoff=2s");
+            Api api = cluster.api();
+            String url = url().replace("/shop.tar.gz", "/late.tar.gz");
+            assertThat(api.post("/api/versions", "{\"project\": \"shop\", \"version\": \"5.0\", \"url\": \"" + url
+                    + "\", \"sha256\": \"" + sha256(archive) + "\"}").status()).isEqualTo(201);
+
+            // every failure the agent reports: the wait before its next try, by attempt
+            Map<Integer, Duration> waits = new ConcurrentHashMap<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode failure = failure(api, "shop", "5.0", "late");
+                if (failure.isMissingNode()) {
+                    return false;
+                }
+                assertThat(failure.path("error").asText()).contains("HTTP 503").doesNotContain("Exception");
+                waits.put(failure.path("attempts").asInt(), Duration.between(
+                        Instant.parse(failure.path("failedAt").asText()),
+                        Instant.parse(failure.path("nextRetryAt").asText())));
+                return failure.path("attempts").asInt() >= 4;
+            });
+            // 500 ms, doubling, at most 2 s; attempt 1 may pass between two looks, the later ones take longer
+            Map<Integer, Duration> expected = Map.of(1, Duration.ofMillis(500), 2, Duration.ofSeconds(1),
+                    3, Duration.ofSeconds(2), 4, Duration.ofSeconds(2));
+            assertThat(waits).containsKeys(2, 3, 4);
+            waits.forEach((attempt, wait) -> assertThat(wait).as("attempt " + attempt).isEqualTo(expected.get(attempt)));
+            assertThat(holders(api, "shop", "5.0")).isEmpty();
+            for (int i = 1; i < 4; i++) {
+                assertThat(requestTimes.get(i) - requestTimes.get(i - 1)).as("wait before try " + (i + 1))
+                        .isGreaterThanOrEqualTo(expected.get(i).toMillis() - 50);
+            }
+            assertThat(api.agent("late").path("status").path("installFailures").get(0).path("version").asText())
+                    .isEqualTo("5.0");
+
+            published.set(true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> holders(api, "shop", "5.0").equals(List.of("late")));
+            assertThat(failure(api, "shop", "5.0", "late").isMissingNode()).isTrue();
+            assertThat(Files.isExecutable(dir.resolve("late/code/shop/5.0/bin/hello"))).isTrue();
+        }
+    }
+
+    @Test
+    void aUrlWithCredentialsIsRefusedWithoutStoringOrShowingThem(@TempDir Path dir) throws Exception {
+        try (Cluster cluster = new Cluster(dir).control()) {
+            Api api = cluster.api();
+            String url = url().replace("http://", "http://deploy:s3cret@");
+
+            Api.Response refused = api.post("/api/versions", "{\"project\": \"shop\", \"version\": \"2.0\", "
+                    + "\"url\": \"" + url + "\", \"sha256\": \"" + sha256(archive) + "\"}");
+
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.text("message")).contains("url").contains("user name or password")
+                    .doesNotContain("s3cret");
+            assertThat(api.get("/api/versions").body()).isEmpty();
+        }
+    }
+
     private String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/shop.tar.gz";
     }
@@ -140,6 +214,20 @@ class CodeVersionTest {
             }
         }
         return List.of();
+    }
+
+    /** The failure an agent reports for a version in GET /api/versions, or a missing node when there is none. */
+    private static JsonNode failure(Api api, String project, String version, String agent) {
+        for (JsonNode row : api.get("/api/versions").body()) {
+            if (row.path("project").asText().equals(project) && row.path("version").asText().equals(version)) {
+                for (JsonNode failure : row.path("failures")) {
+                    if (failure.path("agent").asText().equals(agent)) {
+                        return failure;
+                    }
+                }
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     private static byte[] tarGz(String name, String content) throws IOException {

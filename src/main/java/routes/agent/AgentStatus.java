@@ -13,16 +13,31 @@ import routes.task.CodeVersion;
  * @param overloaded CPU or memory above the agent's thresholds: it starts nothing new and is offered nothing
  * @param draining   asked to drain, or stopping: it starts nothing new, is offered nothing and hands its inbox back
  * @param code       the code versions it holds: versions by project
+ * @param installFailures registered code versions it could not install, each until it installs or is removed
  */
 public record AgentStatus(String id, List<String> types, Map<String, String> labels, int slots,
                           double cpu, double memory, double load, int cores, long startedAt, long heartbeatAt,
-                          boolean overloaded, boolean draining, Map<String, List<String>> code) {
+                          boolean overloaded, boolean draining, Map<String, List<String>> code,
+                          List<InstallFailure> installFailures) {
 
     public AgentStatus {
         code = code == null ? Map.of() : code;
+        installFailures = installFailures == null ? List.of() : installFailures;
     }
 
     public boolean holds(CodeVersion version) {
         return code.getOrDefault(version.project(), List.of()).contains(version.version());
+    }
+
+    /**
+     * The last failed install of a code version.
+     *
+     * @param error       why, in the operator's words
+     * @param attempts    failed installs in a row
+     * @param failedAt    when the last one failed (epoch ms, the agent's clock)
+     * @param nextRetryAt when the agent tries again (epoch ms, the agent's clock)
+     */
+    public record InstallFailure(String project, String version, String error, int attempts, long failedAt,
+                                 long nextRetryAt) {
     }
 }

@@ -1,14 +1,19 @@
 package routes.agent;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.Charset;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -36,6 +41,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import routes.code.UrlCredentials;
 import routes.task.CodeVersion;
 
 /**
@@ -43,9 +49,11 @@ import routes.task.CodeVersion;
  * beside its final place and makes it visible with one atomic rename. So {@code versionsDir/project/version}
  * either holds the whole archive or does not exist, and a task never sees half an install.
  * <p>
- * The archive comes over the network, so nothing in it is trusted: a body over {@code maxBytes}, entries that
- * would land outside the version directory, links that lead out of it, writes through links and device files
- * are all refused with {@link ArtifactRejected}, and whatever was written so far is deleted.
+ * The archive comes over the network, so nothing in it is trusted: a body over {@code maxBytes}, more unpacked
+ * data than {@code maxUnpackedBytes} (sizes the archive declares are not believed: data is counted as it is read,
+ * see {@link UnpackBudget}), entries that would land outside the version directory, links that lead out of it,
+ * writes through links and device files are all refused with {@link ArtifactRejected}, and whatever was written
+ * so far is deleted. Its messages say what is wrong in an operator's words, and never show credentials.
  */
 public class ArtifactInstaller {
 
@@ -53,9 +61,6 @@ public class ArtifactInstaller {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     /** More hops than this while following links is a loop, or a chain too long to be worth trusting. */
     private static final int MAX_LINK_HOPS = 40;
-    /** Most entries one archive may hold. */
-    static final int MAX_ENTRIES = 200_000;
-    private static final int MAX_LINK_TARGET = 4096;
     // Unix file type bits, as zip tools store them in the upper half of the external attributes.
     private static final int TYPE_MASK = 0170000;
     private static final int TYPE_FILE = 0100000;
@@ -135,7 +140,7 @@ public class ArtifactInstaller {
             partial = Files.createDirectory(projectDir.resolve(
                     "." + version + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".partial"));
             Path root = partial.toRealPath();
-            Budget budget = new Budget(maxUnpackedBytes, MAX_ENTRIES);
+            UnpackBudget budget = new UnpackBudget(maxUnpackedBytes);
             if (format == Format.ZIP) {
                 unzip(file, root, budget);
             } else {
@@ -156,7 +161,8 @@ public class ArtifactInstaller {
             Thread.currentThread().interrupt();
             throw new ArtifactRejected("Interrupted while installing " + project + " " + version + " from " + url, e);
         } catch (IOException | RuntimeException e) {
-            throw new ArtifactRejected("Could not install " + project + " " + version + " from " + url + ": " + e, e);
+            throw new ArtifactRejected("Could not install " + project + " " + version + " from " + url + ": "
+                    + problem(e), e);
         } finally {
             if (file != null) {
                 deleteTree(file);
@@ -184,11 +190,47 @@ public class ArtifactInstaller {
     }
 
     private static void checkUrl(URI url) {
+        if (url != null && url.getRawUserInfo() != null) {
+            throw new ArtifactRejected("url " + UrlCredentials.hide(url.toString()) + " carries a user name or "
+                    + "password, which would show in logs and errors: register the version again with a URL that "
+                    + "needs none (POST /api/versions refuses them)");
+        }
         String scheme = url == null ? null : url.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                 || url.getHost() == null) {
             throw new ArtifactRejected("url must be an absolute http or https URL with a host, got " + url);
         }
+    }
+
+    /**
+     * What went wrong, in words: the messages of network and file errors, without the exception class names
+     * that their toString adds (and that some, a refused connection, give instead of a message).
+     */
+    static String problem(Throwable e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connecting timed out";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "the server stopped answering (caravan.agent.download-timeout)";
+        }
+        if (e instanceof ConnectException) {
+            return "could not connect" + (message == null ? "" : " (" + message + ")");
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host" + (message == null ? "" : " " + message);
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied on " + message;
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory: " + message;
+        }
+        if (message == null && e.getCause() != null) {
+            return problem(e.getCause());
+        }
+        return message == null ? "an unexplained " + (e instanceof IOException ? "input/output" : "internal")
+                + " error" : message;
     }
 
     /** Streams the body into {@code file}, hashing as it goes, and stops as soon as it passes the size limit. */
@@ -252,111 +294,64 @@ public class ArtifactInstaller {
                 + HexFormat.ofDelimiter(" ").formatHex(head, 0, n) + "): publish it as .zip or .tar.gz");
     }
 
-    private void unzip(Path archive, Path root, Budget budget) throws IOException {
+    private void unzip(Path archive, Path root, UnpackBudget budget) throws IOException {
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
+            Charset names = Charset.forName(zip.getEncoding());
             for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
                 String name = entry.getName();
                 budget.entry(name);
                 int type = entry.getUnixMode() & TYPE_MASK;
                 if (entry.isUnixSymlink()) {
-                    if (entry.getSize() > MAX_LINK_TARGET) {
-                        throw new ArtifactRejected("symlink '" + name + "' has a target longer than "
-                                + MAX_LINK_TARGET + " bytes");
+                    // the target is the entry's data, inflated as it is read: its declared size means nothing
+                    try (InputStream data = readable(zip, entry)) {
+                        symlink(root, name, budget.linkTarget(data, name, names));
                     }
-                    symlink(root, name, zip.getUnixSymlink(entry));
                 } else if (type != 0 && type != TYPE_FILE && type != TYPE_DIRECTORY) {
                     throw special(name);
                 } else if (entry.isDirectory() || type == TYPE_DIRECTORY) {
                     directory(root, place(root, name), name);
                 } else {
-                    if (!zip.canReadEntryData(entry)) {
-                        throw new ArtifactRejected("entry '" + name + "' is encrypted or uses a compression "
-                                + "method that cannot be read; repack the archive with plain deflate");
-                    }
-                    try (InputStream content = zip.getInputStream(entry)) {
-                        file(root, name, budget.limit(content, name), entry.getUnixMode());
+                    try (InputStream data = readable(zip, entry)) {
+                        file(root, name, budget.limit(data, name), entry.getUnixMode());
                     }
                 }
             }
         }
     }
 
-    private void untar(Path archive, Path root, Budget budget) throws IOException {
+    private static InputStream readable(ZipFile zip, ZipArchiveEntry entry) throws IOException {
+        if (!zip.canReadEntryData(entry)) {
+            throw new ArtifactRejected("entry '" + entry.getName() + "' is encrypted or uses a compression "
+                    + "method that cannot be read; repack the archive with plain deflate");
+        }
+        return zip.getInputStream(entry);
+    }
+
+    private void untar(Path archive, Path root, UnpackBudget budget) throws IOException {
         try (InputStream raw = Files.newInputStream(archive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(
-                     new GzipCompressorInputStream(new BufferedInputStream(raw)))) {
-            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+             TarHeaderLimit headers = new TarHeaderLimit(new GzipCompressorInputStream(new BufferedInputStream(raw)));
+             TarArchiveInputStream tar = new TarArchiveInputStream(headers)) {
+            for (TarArchiveEntry entry; (entry = headers.next(tar)) != null; ) {
                 String name = entry.getName();
                 budget.entry(name);
                 // Symlinks and devices also count as isFile(), so the order of these tests matters.
                 if (entry.isSymbolicLink()) {
-                    symlink(root, name, entry.getLinkName());
+                    symlink(root, name, budget.linkTarget(entry.getLinkName(), name));
                 } else if (entry.isLink()) {
-                    hardLink(root, name, entry.getLinkName());
+                    hardLink(root, name, budget.linkTarget(entry.getLinkName(), name));
                 } else if (entry.isDirectory()) {
                     directory(root, place(root, name), name);
                 } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO() || !entry.isFile()) {
                     throw special(name);
+                } else if (!tar.canReadEntryData(entry)) {
+                    throw new ArtifactRejected("entry '" + name + "' is stored in a form that cannot be read "
+                            + "(an old sparse format?); repack the archive with a current tar");
                 } else {
-                    if (!tar.canReadEntryData(entry)) {
-                        throw new ArtifactRejected("entry '" + name + "' is stored in a form that cannot be read "
-                                + "(an old sparse format?); repack the archive with a current tar");
-                    }
                     file(root, name, budget.limit(tar, name), entry.getMode());
                 }
+                // whatever data a link or directory carries is read and counted too, not skipped unseen
+                budget.skip(tar, name);
             }
-        }
-    }
-
-    /** What unpacking may still write: bytes and entries, so a small archive cannot fill the disk (a "bomb"). */
-    private static final class Budget {
-
-        private long bytesLeft;
-        private int entriesLeft;
-        private final long maxBytes;
-
-        Budget(long maxBytes, int maxEntries) {
-            this.bytesLeft = maxBytes;
-            this.maxBytes = maxBytes;
-            this.entriesLeft = maxEntries;
-        }
-
-        void entry(String name) {
-            if (--entriesLeft < 0) {
-                throw new ArtifactRejected("the archive has more than " + MAX_ENTRIES + " entries (at '" + name + "')");
-            }
-        }
-
-        /** The entry's content, which fails once the archive as a whole unpacks to more than the budget. */
-        InputStream limit(InputStream content, String name) {
-            return new FilterInputStream(content) {
-                @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    count(b < 0 ? 0 : 1);
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
-                    count(Math.max(0, n));
-                    return n;
-                }
-
-                @Override
-                public void close() {
-                    // the archive's own stream stays open for the next entry
-                }
-
-                private void count(int n) {
-                    bytesLeft -= n;
-                    if (bytesLeft < 0) {
-                        throw new ArtifactRejected("the archive unpacks to more than " + maxBytes + " bytes (at '"
-                                + name + "'); raise caravan.agent.max-unpacked-size if it is meant to");
-                    }
-                }
-            };
         }
     }
 

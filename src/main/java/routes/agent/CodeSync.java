@@ -3,12 +3,15 @@ package routes.agent;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,28 +26,29 @@ import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
 import routes.redis.RedisKeys;
-import routes.task.CodeVersion;
+import routes.agent.AgentStatus.InstallFailure;
 import routes.code.RegisteredVersion;
+import routes.code.UrlCredentials;
+import routes.task.CodeVersion;
 
 /**
  * Installs the registered code versions this agent lacks (seed 004's code sync): each is downloaded, checked
  * against its SHA-256 and unpacked into place atomically. A version that fails is logged with the reason and
- * tried again after {@link #RETRY_AFTER}; the next heartbeat reports what got installed.
+ * tried again with backoff ({@link InstallRetries}); the next heartbeat reports what got installed and what failed.
  */
 @Component
 @AgentRole
 public class CodeSync {
 
     private static final Logger log = LoggerFactory.getLogger(CodeSync.class);
-    static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final JsonCodec json;
     private final AgentCode code;
     private final ArtifactInstaller installer;
+    private final InstallRetries retries;
     private final Duration downloadTimeout;
-    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
     private final ExecutorService installs = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "caravan-code-install");
         thread.setDaemon(true);
@@ -52,11 +56,13 @@ public class CodeSync {
     });
     private final Clock clock = Clock.systemUTC();
 
-    public CodeSync(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentCode code, AgentProperties agent) {
+    public CodeSync(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentCode code, InstallRetries retries,
+                    AgentProperties agent) {
         this.redis = redis;
         this.keys = keys;
         this.json = json;
         this.code = code;
+        this.retries = retries;
         this.downloadTimeout = agent.downloadTimeout();
         this.installer = new ArtifactInstaller(code.root(),
                 HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
@@ -72,30 +78,37 @@ public class CodeSync {
     /** Returns how many versions it installed. */
     public int sync() {
         int installed = 0;
+        Set<String> missing = new HashSet<>();
         Map<Object, Object> registered = redis.opsForHash().entries(keys.codeVersions());
         for (Object value : registered.values()) {
             RegisteredVersion version;
             try {
                 version = json.read((String) value, RegisteredVersion.class);
             } catch (RuntimeException unreadable) {
-                log.warn("Skipping an unreadable code version entry in Redis: {}", value);
+                log.warn("Skipping an unreadable code version entry in Redis: {}", UrlCredentials.hide((String) value));
                 continue;
             }
             CodeVersion wanted = version.code();
-            Long failed = failedAt.get(wanted.toString());
-            if (code.holds(wanted) || (failed != null && clock.millis() - failed < RETRY_AFTER.toMillis())) {
+            if (code.holds(wanted)) {
                 continue;
             }
-            String problem = install(version);
+            missing.add(wanted.toString());
+            if (!retries.due(version, clock.millis())) {
+                continue;
+            }
+            // a version registered before URLs with credentials were refused may still carry them
+            String problem = UrlCredentials.hide(install(version));
             if (problem == null) {
-                failedAt.remove(wanted.toString());
+                retries.succeeded(version);
                 installed++;
             } else {
-                failedAt.put(wanted.toString(), clock.millis());
-                log.warn("Could not install code version {} from {}: {}. Tried again in {} s", wanted, version.url(),
-                        problem, RETRY_AFTER.toSeconds());
+                InstallFailure failure = retries.failed(version, problem, clock.millis());
+                log.warn("Could not install code version {} from {} (failure {} in a row): {}. Trying again at {}",
+                        wanted, UrlCredentials.hide(version.url()), failure.attempts(), problem,
+                        Instant.ofEpochMilli(failure.nextRetryAt()));
             }
         }
+        retries.keepOnly(missing);
         return installed;
     }
 
@@ -104,8 +117,14 @@ public class CodeSync {
      * sync forever); returns why it failed, or null.
      */
     private String install(RegisteredVersion version) {
-        Future<Path> install = installs.submit(() -> installer.install(version.project(), version.version(),
-                URI.create(version.url()), version.sha256()));
+        URI url;
+        try {
+            url = new URI(version.url());
+        } catch (URISyntaxException e) {
+            return "url " + version.url() + " is not a valid URL: " + e.getReason();
+        }
+        Future<Path> install = installs.submit(() -> installer.install(version.project(), version.version(), url,
+                version.sha256()));
         try {
             install.get(downloadTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return null;
@@ -113,7 +132,7 @@ public class CodeSync {
             install.cancel(true);
             return "not done within caravan.agent.download-timeout (" + downloadTimeout + ")";
         } catch (ExecutionException e) {
-            return e.getCause().getMessage();
+            return ArtifactInstaller.problem(e.getCause());
         } catch (InterruptedException e) {
             install.cancel(true);
             Thread.currentThread().interrupt();

@@ -9,7 +9,8 @@ import routes.config.AgentRole;
 
 /**
  * Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them, including
- * whether they are above the agent's thresholds, whether the agent is draining and which code versions it holds.
+ * whether they are above the agent's thresholds, whether the agent is draining, which code versions it holds and
+ * which it failed to install.
  */
 @Component
 @AgentRole
@@ -18,16 +19,18 @@ public class ResourceProbe {
     private final AgentProperties agent;
     private final AgentDrain drain;
     private final AgentCode code;
+    private final InstallRetries installs;
     private final CentralProcessor processor;
     private final GlobalMemory memory;
     private final long startedAt = System.currentTimeMillis();
     private long[] previousTicks;
     private volatile boolean overloaded;
 
-    public ResourceProbe(AgentProperties agent, AgentDrain drain, AgentCode code) {
+    public ResourceProbe(AgentProperties agent, AgentDrain drain, AgentCode code, InstallRetries installs) {
         this.agent = agent;
         this.drain = drain;
         this.code = code;
+        this.installs = installs;
         SystemInfo system = new SystemInfo();
         this.processor = system.getHardware().getProcessor();
         this.memory = system.getHardware().getMemory();
@@ -43,7 +46,7 @@ public class ResourceProbe {
         overloaded = (agent.maxCpu() < 1 && cpu > agent.maxCpu()) || (agent.maxMemory() < 1 && used > agent.maxMemory());
         return new AgentStatus(agent.id(), agent.types(), agent.labels(), agent.slots(),
                 round(cpu), round(used), round(load), cores, startedAt, System.currentTimeMillis(), overloaded,
-                drain.draining(), code.installed());
+                drain.draining(), code.installed(), installs.current());
     }
 
     /** Whether the last sample found CPU or memory above the agent's thresholds. */

@@ -1,6 +1,7 @@
 package routes.code;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import routes.agent.AgentStatus.InstallFailure;
 import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
@@ -68,22 +70,45 @@ public class VersionCatalog {
     }
 
     /**
-     * Every version that is registered or held by a live agent, with the agents that hold it:
-     * [{"project", "version", "url", "sha256", "agents": [...]}], by project and version.
+     * Every version that is registered or held by a live agent, with the agents that hold it and the live agents
+     * that failed to install it: [{"project", "version", "url", "sha256", "agents": [...], "failures": [{"agent",
+     * "error", "attempts", "failedAt", "nextRetryAt"}]}], by project and version.
      */
     public List<Map<String, Object>> list() {
         Map<String, Map<String, Object>> rows = new TreeMap<>();
         for (RegisteredVersion version : registered()) {
-            row(rows, version.code()).putAll(Map.of("url", version.url(), "sha256", version.sha256()));
+            // hidden for versions registered before URLs with credentials were refused
+            row(rows, version.code()).putAll(Map.of("url", UrlCredentials.hide(version.url()),
+                    "sha256", version.sha256()));
         }
         for (AgentLoad agent : agents.live()) {
-            agent.status().code().forEach((project, versions) -> versions.forEach(version -> {
-                @SuppressWarnings("unchecked")
-                List<String> holders = (List<String>) row(rows, new CodeVersion(project, version)).get("agents");
-                holders.add(agent.status().id());
-            }));
+            String id = agent.status().id();
+            agent.status().code().forEach((project, versions) -> versions.forEach(version ->
+                    items(row(rows, new CodeVersion(project, version)), "agents").add(id)));
+            for (InstallFailure failure : agent.status().installFailures()) {
+                // an agent forgets a failure once the version is removed; until its next sync it may still report it
+                Map<String, Object> row = rows.get(new CodeVersion(failure.project(), failure.version()).toString());
+                if (row != null) {
+                    items(row, "failures").add(failureView(id, failure));
+                }
+            }
         }
         return new ArrayList<>(rows.values());
+    }
+
+    private static Map<String, Object> failureView(String agent, InstallFailure failure) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("agent", agent);
+        view.put("error", failure.error());
+        view.put("attempts", failure.attempts());
+        view.put("failedAt", Instant.ofEpochMilli(failure.failedAt()).toString());
+        view.put("nextRetryAt", Instant.ofEpochMilli(failure.nextRetryAt()).toString());
+        return view;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> items(Map<String, Object> row, String field) {
+        return (List<Object>) row.get(field);
     }
 
     /** Puts the catalogue back into Redis after it lost its keys; returns how many versions. */
@@ -107,7 +132,8 @@ public class VersionCatalog {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("project", code.project());
             row.put("version", code.version());
-            row.put("agents", new ArrayList<String>());
+            row.put("agents", new ArrayList<>());
+            row.put("failures", new ArrayList<>());
             return row;
         });
     }

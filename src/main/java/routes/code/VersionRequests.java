@@ -12,7 +12,7 @@ import routes.api.RequestJson;
 import routes.config.ControlRole;
 import routes.task.CodeVersion;
 
-/** Validates code version registrations at the edge: names, an http(s) URL, a SHA-256 in hex. */
+/** Validates code version registrations at the edge: names, an http(s) URL without credentials, a SHA-256 in hex. */
 @Component
 @ControlRole
 public class VersionRequests {
@@ -38,6 +38,12 @@ public class VersionRequests {
         String version = required(node, "version");
         CodeVersion.fromRequest("", project, version);
         String url = required(node, "url");
+        if (UrlCredentials.present(url)) {
+            // never echoed: the answer, like the registration, would show them
+            throw ApiException.badRequest("url must not carry a user name or password (user:password@host): a"
+                    + " registered URL is stored, shown by GET /api/versions and named in agents' logs. Publish the"
+                    + " archive where agents can download it without credentials");
+        }
         if (url.length() > MAX_URL || !isHttp(url)) {
             throw ApiException.badRequest("url must be an http or https URL of a zip or tar.gz archive (at most "
                     + MAX_URL + " characters), got \"" + (url.length() > 100 ? url.substring(0, 100) + "..." : url) + "\"");

@@ -26,13 +26,16 @@ import org.springframework.util.unit.DataSize;
  * @param maxArtifactSize   largest code archive it downloads
  * @param maxUnpackedSize   most an archive may unpack to (a small archive must not fill the disk)
  * @param downloadTimeout   longest a code archive's download and unpacking may take
+ * @param installRetryBackoff    wait before trying a failed code install again; it doubles with each failure
+ * @param installRetryMaxBackoff longest wait between tries of a failed code install
  */
 @ConfigurationProperties("caravan.agent")
 public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
                               long heartbeatMillis, DataSize outputCap, List<String> inheritEnv,
                               Path defaultWorkdir, double maxCpu, double maxMemory,
                               Duration drainGrace, Path codeDir, long codeSyncMillis, DataSize maxArtifactSize,
-                              DataSize maxUnpackedSize, Duration downloadTimeout) {
+                              DataSize maxUnpackedSize, Duration downloadTimeout, Duration installRetryBackoff,
+                              Duration installRetryMaxBackoff) {
 
     public AgentProperties {
         if (id == null || id.isBlank()) {
@@ -50,6 +53,12 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
         inheritEnv = inheritEnv == null ? List.of() : List.copyOf(inheritEnv);
         if (drainGrace == null || drainGrace.isNegative()) {
             throw new IllegalArgumentException("caravan.agent.drain-grace must be 0 or more, got: " + drainGrace);
+        }
+        if (installRetryBackoff == null || installRetryBackoff.toMillis() <= 0 || installRetryMaxBackoff == null
+                || installRetryMaxBackoff.compareTo(installRetryBackoff) < 0) {
+            throw new IllegalArgumentException("caravan.agent.install-retry-backoff must be at least 1ms and"
+                    + " install-retry-max-backoff at least as long, got " + installRetryBackoff + " and "
+                    + installRetryMaxBackoff);
         }
         if (maxCpu <= 0 || maxCpu > 1 || maxMemory <= 0 || maxMemory > 1) {
             throw new IllegalArgumentException("caravan.agent.max-cpu and max-memory must be shares above 0 and at most 1"

@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -264,6 +268,22 @@ class ArtifactInstallerTest {
     }
 
     @Test
+    void aServerThatIsNotThereIsReportedInWordsWithoutClassNames() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        URI url = URI.create("http://127.0.0.1:" + closedPort + "/a.zip");
+
+        assertThatThrownBy(() -> installer.install("billing", "1", url, sha256(new byte[0])))
+                .isInstanceOf(ArtifactRejected.class)
+                .hasMessageContaining("could not connect")
+                .hasMessageNotContaining("Exception")
+                .hasMessageNotContaining("java.");
+        assertNothingInstalled("billing", "1");
+    }
+
+    @Test
     void aBodyOverTheLimitIsRejected() throws Exception {
         ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 1000, 4000, Duration.ofSeconds(10));
         byte[] archive = zip(Map.of("big.txt", randomText(4_000)));
@@ -285,6 +305,82 @@ class ArtifactInstallerTest {
         assertThatThrownBy(() -> small.install("billing", "1", serve("/bomb.zip", archive), sha256(archive)))
                 .isInstanceOf(ArtifactRejected.class)
                 .hasMessageContaining("unpacks to more than 100000 bytes");
+        assertNothingInstalled("billing", "1");
+    }
+
+    @Test
+    void aZipSymlinkThatDeclaresTenBytesButInflatesFarIsRefusedAtTheLinkTargetLimit() throws Exception {
+        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 100_000, 100_000, Duration.ofSeconds(10));
+        // 16 MB of link target compress to a few kilobytes; the central directory says the target is 10 bytes
+        byte[] archive = declaredSize(zipSymlinks(Map.of("link", "a".repeat(16 << 20))), 10);
+        assertThat(archive.length).isLessThan(100_000);
+
+        assertThatThrownBy(() -> small.install("billing", "1", serve("/bomb.zip", archive), sha256(archive)))
+                .isInstanceOf(ArtifactRejected.class)
+                .hasMessageContaining("link 'link' has a target longer than 4096 bytes")
+                .hasMessageNotContaining("Exception");
+        assertNothingInstalled("billing", "1");
+    }
+
+    @Test
+    void symlinkTargetsCountAgainstTheUnpackedSize() throws Exception {
+        ArtifactInstaller small = new ArtifactInstaller(versions, HTTP, 100_000, 10_000, Duration.ofSeconds(10));
+        Map<String, String> links = new TreeMap<>();
+        for (int i = 0; i < 5; i++) {
+            links.put("link" + i, "d/".repeat(1_500));
+        }
+        byte[] archive = zipSymlinks(links);
+
+        assertThatThrownBy(() -> small.install("billing", "1", serve("/links.zip", archive), sha256(archive)))
+                .isInstanceOf(ArtifactRejected.class)
+                .hasMessageContaining("unpacks to more than 10000 bytes");
+        assertNothingInstalled("billing", "1");
+    }
+
+    static Stream<String> longLinkForms() {
+        return Stream.of("gnu", "pax");
+    }
+
+    @ParameterizedTest
+    @MethodSource("longLinkForms")
+    void aTarLinkTargetThatInflatesFarIsRefusedBeforeItIsReadWhole(String form) throws Exception {
+        // a GNU long-link entry or a PAX linkpath record: 16 MB of header that gzip makes a few kilobytes
+        String target = "a".repeat(16 << 20);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        if (form.equals("gnu")) {
+            tarRecord(tar, "././@LongLink", 'K', "", (target + "\0").getBytes(StandardCharsets.UTF_8));
+        } else {
+            String record = " linkpath=" + target + "\n";
+            int length = record.length() + 8; // its own decimal length counts too: 8 digits here
+            tarRecord(tar, "PaxHeaders/link", 'x', "", (length + record).getBytes(StandardCharsets.UTF_8));
+        }
+        tarRecord(tar, "link", '2', "a", new byte[0]);
+        tar.write(new byte[1024]);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(gzipped)) {
+            tar.writeTo(gzip);
+        }
+        byte[] archive = gzipped.toByteArray();
+        assertThat(archive.length).isLessThan(100_000);
+
+        assertThatThrownBy(() -> installer.install("billing", "1", serve("/bomb.tgz", archive), sha256(archive)))
+                .isInstanceOf(ArtifactRejected.class)
+                .hasMessageContaining("headers take more than " + (1 << 20) + " bytes")
+                .hasMessageNotContaining("Exception");
+        assertNothingInstalled("billing", "1");
+    }
+
+    @Test
+    void aUrlWithCredentialsIsRefusedWithoutARequestAndWithoutShowingThem() throws Exception {
+        byte[] archive = zip(Map.of("a.txt", "a"));
+        serve("/a.zip", archive);
+        URI withCredentials = URI.create("http://deploy:s3cret@127.0.0.1:" + server.getAddress().getPort() + "/a.zip");
+
+        assertThatThrownBy(() -> installer.install("billing", "1", withCredentials, sha256(archive)))
+                .isInstanceOf(ArtifactRejected.class)
+                .hasMessageContaining("user name or password")
+                .hasMessageNotContaining("s3cret");
+        assertThat(requestsFor("/a.zip")).isZero();
         assertNothingInstalled("billing", "1");
     }
 
@@ -440,6 +536,65 @@ class ArtifactInstallerTest {
             }
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * One tar entry written by hand, header and data: a writer of tar (commons-compress's too) refuses or takes
+     * minutes over the hostile headers a test needs.
+     */
+    private static void tarRecord(ByteArrayOutputStream tar, String name, char type, String linkName, byte[] data) {
+        byte[] header = new byte[512];
+        put(header, 0, name);
+        put(header, 100, "0000644");
+        put(header, 108, "0000000");
+        put(header, 116, "0000000");
+        put(header, 124, String.format("%011o", data.length));
+        put(header, 136, "00000000000");
+        header[156] = (byte) type;
+        put(header, 157, linkName);
+        put(header, 257, "ustar");
+        put(header, 263, "00");
+        put(header, 148, "        ");
+        int checksum = 0;
+        for (byte b : header) {
+            checksum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o", checksum) + "\0 ");
+        tar.writeBytes(header);
+        tar.writeBytes(data);
+        tar.writeBytes(new byte[(512 - data.length % 512) % 512]);
+    }
+
+    private static void put(byte[] header, int at, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(bytes, 0, header, at, bytes.length);
+    }
+
+    /** A zip of Unix symlinks, each entry's data its target, deflated. */
+    private static byte[] zipSymlinks(Map<String, String> links) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+            for (Map.Entry<String, String> link : links.entrySet()) {
+                zipFile(zip, link.getKey(), link.getValue(), 0120777);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The zip with the uncompressed size its central directory declares for every entry set to {@code size}. */
+    private static byte[] declaredSize(byte[] zip, int size) {
+        ByteBuffer buffer = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+        int end = zip.length - 22; // no archive comment
+        assertThat(buffer.getInt(end)).isEqualTo(0x06054b50);
+        int entries = buffer.getShort(end + 10) & 0xffff;
+        int at = buffer.getInt(end + 16);
+        for (int i = 0; i < entries; i++) {
+            assertThat(buffer.getInt(at)).isEqualTo(0x02014b50);
+            buffer.putInt(at + 24, size);
+            at += 46 + (buffer.getShort(at + 28) & 0xffff) + (buffer.getShort(at + 30) & 0xffff)
+                    + (buffer.getShort(at + 32) & 0xffff);
+        }
+        return zip;
     }
 
     private static void zipFile(ZipArchiveOutputStream zip, String name, String content, int unixMode)
