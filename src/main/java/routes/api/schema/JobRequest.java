@@ -1,0 +1,22 @@
+package routes.api.schema;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import routes.job.JobSchedule;
+import routes.job.Misfire;
+import routes.job.Overlap;
+
+/** The body of POST /api/jobs and PUT /api/jobs/{id} (routes.job.JobRequests). */
+public record JobRequest(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "unique", pattern = "[A-Za-z0-9._-]{1,64}")
+        String name,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "exactly one of cron, at and every;"
+                + " start only with every; timeZone an IANA name (default UTC)") JobSchedule schedule,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) JobTask task,
+        @Schema(description = "what a fire does while runs of the job are alive", defaultValue = "allow")
+        Overlap overlap,
+        @Schema(description = "most runs alive at once (default: no limit)", minimum = "1", maximum = "10000")
+        Integer maxRunning,
+        @Schema(description = "what fires missed while no control node ran do", defaultValue = "fire_once")
+        Misfire misfire,
+        @Schema(description = "a paused job does not fire", defaultValue = "false") Boolean paused) {
+}
