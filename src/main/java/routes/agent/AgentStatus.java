@@ -28,16 +28,4 @@ public record AgentStatus(String id, List<String> types, Map<String, String> lab
     public boolean holds(CodeVersion version) {
         return code.getOrDefault(version.project(), List.of()).contains(version.version());
     }
-
-    /**
-     * The last failed install of a code version.
-     *
-     * @param error       why, in the operator's words
-     * @param attempts    failed installs in a row
-     * @param failedAt    when the last one failed (epoch ms, the agent's clock)
-     * @param nextRetryAt when the agent tries again (epoch ms, the agent's clock)
-     */
-    public record InstallFailure(String project, String version, String error, int attempts, long failedAt,
-                                 long nextRetryAt) {
-    }
 }

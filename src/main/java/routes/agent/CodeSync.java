@@ -26,7 +26,6 @@ import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
 import routes.redis.RedisKeys;
-import routes.agent.AgentStatus.InstallFailure;
 import routes.code.RegisteredVersion;
 import routes.code.UrlCredentials;
 import routes.task.CodeVersion;

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
-import routes.agent.AgentStatus.InstallFailure;
 import routes.code.RegisteredVersion;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;

@@ -12,7 +12,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import routes.agent.AgentStatus.InstallFailure;
+import routes.agent.InstallFailure;
 import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;

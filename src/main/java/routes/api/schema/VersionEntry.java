@@ -19,7 +19,7 @@ public record VersionEntry(
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Failure> failures) {
 
     /** A live agent's last failed install of the version; it tries again at nextRetryAt (its own clock). */
-    @Schema(name = "InstallFailure")
+    @Schema(name = "VersionInstallFailure")
     public record Failure(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String agent,
                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String error,
                           int attempts,
