@@ -22,9 +22,9 @@ import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
+import routes.message.CodeVersion;
+import routes.message.RegisteredVersion;
 import routes.redis.RedisKeys;
-import routes.task.CodeVersion;
-import routes.code.RegisteredVersion;
 
 /**
  * Installs the registered code versions this agent lacks (seed 004's code sync): each is downloaded, checked

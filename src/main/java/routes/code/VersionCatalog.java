@@ -14,10 +14,11 @@ import org.springframework.transaction.annotation.Transactional;
 import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.message.CodeVersion;
+import routes.message.RegisteredVersion;
 import routes.redis.AgentLoad;
 import routes.redis.AgentRegistry;
 import routes.redis.RedisKeys;
-import routes.task.CodeVersion;
 
 /**
  * The code versions registered for agents to install: kept in SQL (the record) and in a Redis hash the agents

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.api.RequestJson;
 import routes.config.ControlRole;
-import routes.task.CodeVersion;
+import routes.message.RegisteredVersion;
+import routes.task.TaskRequests;
 
 /** Validates code version registrations at the edge: names, an http(s) URL, a SHA-256 in hex. */
 @Component
@@ -36,7 +37,7 @@ public class VersionRequests {
         RequestJson.onlyFields(node, "", "version", FIELDS);
         String project = required(node, "project");
         String version = required(node, "version");
-        CodeVersion.fromRequest("", project, version);
+        TaskRequests.codeVersion("", project, version);
         String url = required(node, "url");
         if (url.length() > MAX_URL || !isHttp(url)) {
             throw ApiException.badRequest("url must be an http or https URL of a zip or tar.gz archive (at most "

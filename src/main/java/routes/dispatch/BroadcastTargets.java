@@ -6,11 +6,11 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.config.ControlRole;
+import routes.message.TaskSpec;
 import routes.redis.AgentLoad;
 import routes.redis.AgentRegistry;
 import routes.task.Broadcast;
 import routes.task.NewTask;
-import routes.task.TaskSpec;
 
 /**
  * Where a broadcast (target "all") goes: every live agent that takes the task's type and labels and is not

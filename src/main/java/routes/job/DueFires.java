@@ -6,9 +6,10 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.job.FireStore.Taken;
+import routes.message.PlannedFire;
+import routes.quarantine.Loop;
 import routes.quarantine.MessageIsolation;
 import routes.quarantine.MessageIsolation.Isolated;
-import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
 import routes.redis.RedisKeys;
 

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
+import routes.message.PlannedFire;
 import routes.redis.TimeWheel;
 
 /**

@@ -21,10 +21,11 @@ import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
 import routes.dispatch.BroadcastTargets;
+import routes.message.PlannedFire;
+import routes.message.TaskSpec;
 import routes.quarantine.MessageIsolation;
 import routes.task.Broadcast;
 import routes.task.JobRun;
-import routes.task.TaskSpec;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 

@@ -19,7 +19,7 @@ import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.config.TaskProperties;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /**
  * Job definitions in SQL. Every change that alters when a job fires (edit, pause, resume) bumps its version

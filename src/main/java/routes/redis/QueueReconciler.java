@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.RedisProperties;
-import routes.task.TaskState;
+import routes.message.TaskState;
 import routes.task.TaskStore;
 import routes.task.TaskStore.Undispatched;
 import routes.task.TaskView;

@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
 import routes.code.VersionCatalog;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.task.Recorded;
-import routes.task.TaskState;
+import routes.message.DueRetry;
+import routes.message.InboxEntry;
+import routes.message.TaskState;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
@@ -79,7 +80,7 @@ public class RedisRecovery {
             redis.opsForZSet().addIfAbsent(keys.agents(), task.agent(), now);
         }
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
-        retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
+        retries.schedule(waiting.stream().map(t -> new DueRetry(t.id(), t.retryAt().toEpochMilli())).toList());
         versions.restore();
         int restored = queued.size() + held.size() + waiting.size();
         if (restored > 0) {

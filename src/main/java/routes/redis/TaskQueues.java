@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.dispatch.ReadyTask;
+import routes.message.InboxEntry;
+import routes.message.TaskSpec;
 import routes.task.Submitted;
-import routes.task.TaskSpec;
 import routes.task.TaskView;
 
 /**

@@ -10,7 +10,7 @@ import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import routes.config.ControlRole;
 import routes.config.ResidentProperties;
-import routes.task.TaskState;
+import routes.message.TaskState;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 

@@ -9,8 +9,8 @@ import routes.api.RequestJson;
 import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
+import routes.message.TaskSpec;
 import routes.task.TaskRequests;
-import routes.task.TaskSpec;
 
 /** Validates resident definitions at the edge; every rejection names the field and what to fix. */
 @Component

@@ -19,7 +19,7 @@ import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.config.TaskProperties;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 

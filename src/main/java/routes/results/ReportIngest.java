@@ -5,9 +5,10 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
+import routes.message.DueRetry;
+import routes.quarantine.Loop;
 import routes.quarantine.MessageIsolation;
 import routes.quarantine.MessageIsolation.Isolated;
-import routes.quarantine.Loop;
 import routes.redis.RedisKeys;
 import routes.task.Recorded;
 import routes.task.TaskStore;
@@ -45,7 +46,7 @@ public class ReportIngest {
     private static Recorded merge(Recorded a, Recorded b) {
         List<String> ended = new ArrayList<>(a.ended());
         ended.addAll(b.ended());
-        List<Recorded.Retry> retries = new ArrayList<>(a.retries());
+        List<DueRetry> retries = new ArrayList<>(a.retries());
         retries.addAll(b.retries());
         return new Recorded(ended, retries);
     }

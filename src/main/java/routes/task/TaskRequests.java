@@ -15,6 +15,9 @@ import routes.api.RequestJson;
 import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
+import routes.message.CodeVersion;
+import routes.message.RetryPolicy;
+import routes.message.TaskSpec;
 
 /**
  * Validates task submissions at the edge. Every rejection names the field and what to fix; nothing invalid
@@ -159,7 +162,18 @@ public class TaskRequests {
         if (project == null || version == null) {
             throw ApiException.badRequest(at.substring(0, at.length() - 1) + " needs both project and version");
         }
-        return CodeVersion.fromRequest(at, project, version);
+        return codeVersion(at, project, version);
+    }
+
+    /** A version named in a request: 400, naming the field, when a name is not {@link CodeVersion#isName one}. */
+    public static CodeVersion codeVersion(String at, String project, String version) {
+        for (String name : new String[] {project, version}) {
+            if (!CodeVersion.isName(name)) {
+                throw ApiException.badRequest(at + "project and version must be 1-64 letters, digits, '.', '_' or '-'"
+                        + " (not starting with '.'), got \"" + name + "\"");
+            }
+        }
+        return new CodeVersion(project, version);
     }
 
     /** {"maxAttempts": 3, "backoff": "2s", "maxBackoff": "1m", "onTimeout": true}; null when not given. */

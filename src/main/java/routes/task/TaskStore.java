@@ -28,9 +28,13 @@ import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.config.TaskProperties;
-import routes.redis.ReclaimedEntry;
+import routes.message.DueRetry;
+import routes.message.ReclaimedEntry;
+import routes.message.RetryPolicy;
+import routes.message.RunReport;
+import routes.message.TaskSpec;
+import routes.message.TaskState;
 import routes.results.ReceivedReport;
-import routes.results.RunReport;
 
 /**
  * The system of record for tasks. Every change of state is a conditional update (so a late or repeated
@@ -326,9 +330,9 @@ public class TaskStore {
     }
 
     /** Retries due more than a few seconds ago and still waiting: Redis lost them, or a node died holding them. */
-    public List<Recorded.Retry> overdueRetries() {
+    public List<DueRetry> overdueRetries() {
         return sql.sql("SELECT id, retry_at FROM tasks WHERE state = 'RETRYING' AND retry_at < ? LIMIT 1000")
-                .param(clock.millis() - OVERDUE_RETRY_MILLIS).query((rs, n) -> new Recorded.Retry(rs.getString("id"), rs.getLong("retry_at"))).list();
+                .param(clock.millis() - OVERDUE_RETRY_MILLIS).query((rs, n) -> new DueRetry(rs.getString("id"), rs.getLong("retry_at"))).list();
     }
 
     /**
@@ -396,7 +400,7 @@ public class TaskStore {
         }
         Map<String, RunReport> starts = new HashMap<>();
         List<String> ended = new ArrayList<>();
-        List<Recorded.Retry> retries = new ArrayList<>();
+        List<DueRetry> retries = new ArrayList<>();
         for (ReceivedReport received : batch) {
             RunReport report = received.report();
             if (report == null) {
@@ -408,7 +412,7 @@ public class TaskStore {
             }
             long applied = record(report, starts.remove(attemptKey(report)));
             if (applied > 0) {
-                retries.add(new Recorded.Retry(report.taskId(), applied));
+                retries.add(new DueRetry(report.taskId(), applied));
             } else if (applied == 0 && report.isFinished()) {
                 ended.add(report.taskId());
             }
