@@ -3,8 +3,7 @@ package routes.dispatch;
 import java.util.OptionalInt;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
-import routes.redis.TaskQueues;
-import routes.redis.TaskQueues.Placement;
+import routes.dispatch.TaskQueues.Placement;
 import routes.task.TaskStore;
 
 /**

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.fleet;
 
 import java.time.Clock;
 import java.util.List;
@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
 import routes.config.ControlRole;
+import routes.redis.RedisKeys;
 
 /**
  * Operators' requests that an agent drain: kept in SQL (the record) and in a Redis set the agents read at every

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.repair;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.RedisProperties;
+import routes.dispatch.TaskQueues;
 import routes.message.TaskState;
+import routes.redis.RedisKeys;
 import routes.task.TaskStore;
 import routes.task.TaskStore.Undispatched;
 import routes.task.TaskView;

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.repair;
 
 import java.time.Clock;
 import java.util.List;
@@ -11,9 +11,14 @@ import org.springframework.stereotype.Component;
 import routes.code.VersionCatalog;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.dispatch.TaskQueues;
+import routes.fleet.DrainRequests;
 import routes.message.DueRetry;
 import routes.message.InboxEntry;
 import routes.message.TaskState;
+import routes.redis.AgentRegistry;
+import routes.redis.RedisKeys;
+import routes.redis.RetryQueue;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
