@@ -17,10 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
-import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
 import routes.dispatch.BroadcastTargets;
+import routes.domain.Conflict;
 import routes.message.PlannedFire;
 import routes.message.TaskSpec;
 import routes.quarantine.MessageIsolation;
@@ -275,11 +275,11 @@ public class FireStore {
                     MessageIsolation.concat(a.cancelled, b.cancelled));
         }
 
-        /** The one fire of a "run now", if it made a task; a 409 with the reason if it did not. */
+        /** The one fire of a "run now", if it made a task; a conflict with the reason if it did not. */
         public FireView ranNow() {
             FireView fire = fires.get(0);
             if (!fire.state().equals("FIRED")) {
-                throw ApiException.conflict("the job did not run: " + fire.message());
+                throw new Conflict("the job did not run: " + fire.message());
             }
             return fire;
         }

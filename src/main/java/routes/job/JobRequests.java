@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
+import routes.api.Paging;
 import routes.api.RequestJson;
 import routes.api.RequestTimes;
 import routes.config.ControlRole;
@@ -56,6 +57,15 @@ public class JobRequests {
         return new JobSpec(name, schedule, tasks.template(node.get("task"), "task."),
                 choice(node, "overlap", Overlap.class, Overlap.ALLOW), maxRunning(node.get("maxRunning")),
                 choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")));
+    }
+
+    /** How many next fire times a request asks for ({@code ?count=}, 5 if not given), from 1 to {@code max}. */
+    public int nextCount(String count, int max) {
+        int wanted = Paging.whole("count", count, 5);
+        if (wanted < 1 || wanted > max) {
+            throw ApiException.badRequest("count must be from 1 to " + max);
+        }
+        return wanted;
     }
 
     private JobSchedule schedule(JsonNode node) {

@@ -14,11 +14,11 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import routes.api.ApiException;
-import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.config.TaskProperties;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.domain.Page;
 import routes.message.TaskSpec;
 
 /**
@@ -36,14 +36,12 @@ public class JobStore {
     private final JdbcClient sql;
     private final JsonCodec json;
     private final Schedules schedules;
-    private final TaskProperties tasks;
     private final Clock clock = Clock.systemUTC();
 
-    public JobStore(JdbcClient sql, JsonCodec json, Schedules schedules, TaskProperties tasks) {
+    public JobStore(JdbcClient sql, JsonCodec json, Schedules schedules) {
         this.sql = sql;
         this.json = json;
         this.schedules = schedules;
-        this.tasks = tasks;
     }
 
     @Transactional
@@ -123,9 +121,8 @@ public class JobStore {
         return sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(this::row).optional();
     }
 
-    /** Jobs by name, with paging. */
-    public Map<String, Object> list(String limit, String offset) {
-        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
+    /** Jobs by name, a page of them. */
+    public Map<String, Object> list(Page page) {
         long total = sql.sql("SELECT COUNT(*) FROM jobs").query(Long.class).single();
         List<JobView> jobs = sql.sql("SELECT " + COLUMNS + " FROM jobs ORDER BY name LIMIT ? OFFSET ?")
                 .params(page.limit(), page.offset()).query(this::row).list().stream().map(this::view).toList();
@@ -133,12 +130,8 @@ public class JobStore {
     }
 
     /** The job's next fire times from now, as its time zone tells them. */
-    public Map<String, Object> next(String id, String count, int maxCount) {
+    public Map<String, Object> next(String id, int wanted) {
         Job job = job(id);
-        int wanted = Paging.whole("count", count, 5);
-        if (wanted < 1 || wanted > maxCount) {
-            throw ApiException.badRequest("count must be from 1 to " + maxCount);
-        }
         FireTimes times = schedules.fireTimes(job.schedule());
         List<String> next = new ArrayList<>(wanted);
         Instant from = clock.instant();
@@ -154,9 +147,8 @@ public class JobStore {
     }
 
     /** The job's fires, newest first: which made a task, which were skipped or missed, and why. */
-    public Map<String, Object> fires(String id, String limit, String offset) {
+    public Map<String, Object> fires(String id, Page page) {
         job(id);
-        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
         long total = sql.sql("SELECT COUNT(*) FROM job_fires WHERE job_id = ? AND state <> 'PLANNED'").param(id)
                 .query(Long.class).single();
         List<FireView> fires = sql.sql("SELECT scheduled_at, state, task_id, message, taken_at FROM job_fires "
@@ -195,11 +187,11 @@ public class JobStore {
                 rs.getLong("updated_at"));
     }
 
-    private static ApiException notFound(String id) {
-        return ApiException.notFound("no job with id " + id);
+    private static NotFound notFound(String id) {
+        return new NotFound("no job with id " + id);
     }
 
-    private static ApiException nameTaken(String name) {
-        return ApiException.conflict("a job named \"" + name + "\" exists already; job names are unique");
+    private static Conflict nameTaken(String name) {
+        return new Conflict("a job named \"" + name + "\" exists already; job names are unique");
     }
 }

@@ -14,11 +14,11 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import routes.api.ApiException;
-import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.config.TaskProperties;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.domain.Page;
 import routes.message.TaskSpec;
 import routes.task.TaskStore;
 import routes.task.TaskView;
@@ -37,14 +37,12 @@ public class ResidentStore {
     private final JdbcClient sql;
     private final JsonCodec json;
     private final TaskStore tasks;
-    private final TaskProperties taskProperties;
     private final Clock clock = Clock.systemUTC();
 
-    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks, TaskProperties taskProperties) {
+    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks) {
         this.sql = sql;
         this.json = json;
         this.tasks = tasks;
-        this.taskProperties = taskProperties;
     }
 
     @Transactional
@@ -103,8 +101,7 @@ public class ResidentStore {
         return view(resident(id));
     }
 
-    public Map<String, Object> list(String limit, String offset) {
-        Paging page = Paging.of(limit, offset, taskProperties.pageSizeLimit());
+    public Map<String, Object> list(Page page) {
         long total = sql.sql("SELECT COUNT(*) FROM residents").query(Long.class).single();
         List<ResidentView> views = sql.sql("SELECT " + COLUMNS + " FROM residents ORDER BY name LIMIT ? OFFSET ?")
                 .params(page.limit(), page.offset()).query(this::row).list().stream().map(this::view).toList();
@@ -142,11 +139,11 @@ public class ResidentStore {
                 Instant.ofEpochMilli(r.updatedAt()));
     }
 
-    private static ApiException notFound(String id) {
-        return ApiException.notFound("no resident with id " + id);
+    private static NotFound notFound(String id) {
+        return new NotFound("no resident with id " + id);
     }
 
-    private static ApiException nameTaken(String name) {
-        return ApiException.conflict("a resident named " + name + " exists already");
+    private static Conflict nameTaken(String name) {
+        return new Conflict("a resident named " + name + " exists already");
     }
 }

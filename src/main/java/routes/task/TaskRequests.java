@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.api.ApiException;
+import routes.api.Paging;
+import routes.api.QueryParameters;
 import routes.api.RequestJson;
 import routes.api.RequestTimes;
 import routes.config.ControlRole;
@@ -18,6 +20,7 @@ import routes.config.TaskProperties;
 import routes.message.CodeVersion;
 import routes.message.RetryPolicy;
 import routes.message.TaskSpec;
+import routes.message.TaskState;
 
 /**
  * Validates task submissions at the edge. Every rejection names the field and what to fix; nothing invalid
@@ -39,10 +42,44 @@ public class TaskRequests {
 
     private final RequestJson json;
     private final TaskProperties tasks;
+    private final Paging paging;
 
-    public TaskRequests(RequestJson json, TaskProperties tasks) {
+    public TaskRequests(RequestJson json, TaskProperties tasks, Paging paging) {
         this.json = json;
         this.tasks = tasks;
+        this.paging = paging;
+    }
+
+    /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, exhausted, limit, offset. */
+    public TaskFilter filter(Map<String, Object> query) {
+        return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
+                QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
+                QueryParameters.value(query, "resident"), exhausted(query), paging.page(query));
+    }
+
+    /** What a list of a job's runs asks for in its query: ?state, limit, offset. */
+    public TaskFilter runsOf(String jobId, Map<String, Object> query) {
+        return TaskFilter.runsOf(jobId, state(query), paging.page(query));
+    }
+
+    private static TaskState state(Map<String, Object> query) {
+        String state = QueryParameters.value(query, "state");
+        if (state == null) {
+            return null;
+        }
+        try {
+            return TaskState.valueOf(state.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state must be one of " + List.of(TaskState.values()) + ", got \"" + state + "\"");
+        }
+    }
+
+    private static Boolean exhausted(Map<String, Object> query) {
+        String exhausted = QueryParameters.value(query, "exhausted");
+        if (exhausted != null && !exhausted.equals("true") && !exhausted.equals("false")) {
+            throw ApiException.badRequest("exhausted must be true or false, got \"" + exhausted + "\"");
+        }
+        return exhausted == null ? null : Boolean.valueOf(exhausted);
     }
 
     /** One task: a JSON object. */

@@ -23,11 +23,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
-import routes.api.ApiException;
-import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.config.TaskProperties;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.domain.Page;
 import routes.message.DueRetry;
 import routes.message.ReclaimedEntry;
 import routes.message.RetryPolicy;
@@ -56,14 +56,12 @@ public class TaskStore {
     private final JdbcClient sql;
     private final JdbcTemplate batch;
     private final JsonCodec json;
-    private final TaskProperties tasks;
     private final Clock clock;
 
-    public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskProperties tasks) {
+    public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json) {
         this.sql = sql;
         this.batch = batch;
         this.json = json;
-        this.tasks = tasks;
         this.clock = Clock.systemUTC();
     }
 
@@ -198,9 +196,9 @@ public class TaskStore {
         return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").param(id).query(this::view).optional();
     }
 
-    /** The task with its event log; 404 when unknown. */
+    /** The task with its event log; {@link NotFound} when unknown. */
     public TaskView get(String id) {
-        TaskView task = find(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        TaskView task = find(id).orElseThrow(() -> notFound(id));
         List<TaskEvent> events = sql.sql("SELECT at, state, agent, attempt, message FROM task_events "
                         + "WHERE task_id = ? ORDER BY at, id")
                 .param(id)
@@ -210,46 +208,18 @@ public class TaskStore {
         return task.withEvents(events);
     }
 
-    /**
-     * Newest first, filtered by state, type, agent, job, broadcast and resident when given; {@code exhausted=true}
-     * keeps the tasks that ended failed with no attempt left (the dead-letter view).
-     */
-    public Map<String, Object> list(String state, String type, String agent, String job, String broadcast,
-                                    String resident, String exhausted, String limit, String offset) {
+    /** The tasks the filter keeps, newest first: the page it asks for, and how many there are in all. */
+    public Map<String, Object> list(TaskFilter filter) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
-        if (state != null && !state.isEmpty()) {
-            where.append(" AND state = ?");
-            params.add(parseState(state).name());
-        }
-        if (type != null && !type.isEmpty()) {
-            where.append(" AND type = ?");
-            params.add(type);
-        }
-        if (agent != null && !agent.isEmpty()) {
-            where.append(" AND agent = ?");
-            params.add(agent);
-        }
-        if (job != null && !job.isEmpty()) {
-            where.append(" AND job_id = ?");
-            params.add(job);
-        }
-        if (broadcast != null && !broadcast.isEmpty()) {
-            where.append(" AND broadcast_id = ?");
-            params.add(broadcast);
-        }
-        if (resident != null && !resident.isEmpty()) {
-            where.append(" AND resident_id = ?");
-            params.add(resident);
-        }
-        if (exhausted != null && !exhausted.isEmpty()) {
-            if (!exhausted.equals("true") && !exhausted.equals("false")) {
-                throw ApiException.badRequest("exhausted must be true or false, got \"" + exhausted + "\"");
-            }
-            where.append(" AND exhausted = ?");
-            params.add(Boolean.parseBoolean(exhausted));
-        }
-        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
+        narrow(where, params, "state", filter.state() == null ? null : filter.state().name());
+        narrow(where, params, "type", filter.type());
+        narrow(where, params, "agent", filter.agent());
+        narrow(where, params, "job_id", filter.job());
+        narrow(where, params, "broadcast_id", filter.broadcast());
+        narrow(where, params, "resident_id", filter.resident());
+        narrow(where, params, "exhausted", filter.exhausted());
+        Page page = filter.page();
         long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
         List<Object> pageParams = new ArrayList<>(params);
         pageParams.add(page.limit());
@@ -258,6 +228,13 @@ public class TaskStore {
                         + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
                 .params(pageParams).query(this::view).list();
         return page.body("tasks", tasksOnPage, total);
+    }
+
+    private static void narrow(StringBuilder where, List<Object> params, String column, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
     }
 
     /**
@@ -337,13 +314,13 @@ public class TaskStore {
 
     /**
      * Runs an ended task again (the dead-letter view's "retry"): QUEUED, with its retry policy's attempts
-     * counted afresh. 404 when unknown, 409 when it has not ended or succeeded.
+     * counted afresh. {@link NotFound} when unknown, a {@link Conflict} when it has not ended or succeeded.
      */
     @Transactional
     public TaskView retry(String id) {
-        String state = lockedState(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        String state = lockedState(id).orElseThrow(() -> notFound(id));
         if (!state.equals("FAILED") && !state.equals("TIMED_OUT") && !state.equals("CANCELLED")) {
-            throw ApiException.conflict("task " + id + " is " + state
+            throw new Conflict("task " + id + " is " + state
                     + "; only a FAILED, TIMED_OUT or CANCELLED task can be retried");
         }
         sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, exit_code = NULL, stdout = NULL, stderr = NULL, "
@@ -511,12 +488,12 @@ public class TaskStore {
         return report.taskId() + ":" + report.attempt();
     }
 
-    /** Cancels a task that has not finished. 404 when unknown, 409 when already finished. */
+    /** Cancels a task that has not finished. {@link NotFound} when unknown, a {@link Conflict} when already finished. */
     @Transactional
     public TaskView cancel(String id) {
-        String state = lockedState(id).orElseThrow(() -> ApiException.notFound("no task with id " + id));
+        String state = lockedState(id).orElseThrow(() -> notFound(id));
         if (TaskState.valueOf(state).isTerminal()) {
-            throw ApiException.conflict("task " + id + " already ended as " + state + "; nothing to cancel");
+            throw new Conflict("task " + id + " already ended as " + state + "; nothing to cancel");
         }
         return cancelIfAlive(id, "cancelled by request").orElseThrow();
     }
@@ -586,12 +563,8 @@ public class TaskStore {
                 .params(taskId, at, state.name(), agent, attempt, truncate(message, 1000)).update();
     }
 
-    private static TaskState parseState(String state) {
-        try {
-            return TaskState.valueOf(state.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("state must be one of " + List.of(TaskState.values()) + ", got \"" + state + "\"");
-        }
+    private static NotFound notFound(String id) {
+        return new NotFound("no task with id " + id);
     }
 
     private TaskView view(ResultSet rs, int row) throws SQLException {
