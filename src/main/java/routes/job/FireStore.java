@@ -26,6 +26,7 @@ import routes.message.TaskSpec;
 import routes.quarantine.MessageIsolation;
 import routes.task.Broadcast;
 import routes.task.JobRun;
+import routes.task.TaskQueries;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
@@ -42,18 +43,20 @@ public class FireStore {
     private final JdbcTemplate batch;
     private final JobStore jobs;
     private final TaskStore tasks;
+    private final TaskQueries taskQueries;
     private final Schedules schedules;
     private final JobProperties properties;
     private final BroadcastTargets broadcastTargets;
     private final Clock clock = Clock.systemUTC();
 
-    public FireStore(JdbcClient sql, JdbcTemplate batch, JobStore jobs, TaskStore tasks, Schedules schedules,
-                     JobProperties properties, BroadcastTargets broadcastTargets) {
+    public FireStore(JdbcClient sql, JdbcTemplate batch, JobStore jobs, TaskStore tasks, TaskQueries taskQueries,
+                     Schedules schedules, JobProperties properties, BroadcastTargets broadcastTargets) {
         this.broadcastTargets = broadcastTargets;
         this.sql = sql;
         this.batch = batch;
         this.jobs = jobs;
         this.tasks = tasks;
+        this.taskQueries = taskQueries;
         this.schedules = schedules;
         this.properties = properties;
     }
@@ -252,7 +255,7 @@ public class FireStore {
         Collections.sort(limited);
         sql.sql("SELECT id FROM jobs WHERE id IN (" + marks(limited.size()) + ") ORDER BY id FOR UPDATE")
                 .params(limited).query(String.class).list();
-        Map<String, List<String>> alive = new HashMap<>(tasks.aliveRuns(limited));
+        Map<String, List<String>> alive = new HashMap<>(taskQueries.aliveRuns(limited));
         limited.forEach(id -> alive.computeIfAbsent(id, none -> new ArrayList<>()));
         return alive;
     }

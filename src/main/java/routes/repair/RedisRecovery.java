@@ -19,7 +19,7 @@ import routes.message.TaskState;
 import routes.redis.AgentRegistry;
 import routes.redis.RedisKeys;
 import routes.redis.RetryQueue;
-import routes.task.TaskStore;
+import routes.task.TaskQueries;
 import routes.task.TaskView;
 
 /**
@@ -37,7 +37,7 @@ public class RedisRecovery {
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final JsonCodec json;
-    private final TaskStore tasks;
+    private final TaskQueries tasks;
     private final TaskQueues queues;
     private final RetryQueue retries;
     private final DrainRequests drains;
@@ -45,7 +45,7 @@ public class RedisRecovery {
     private final AgentRegistry agents;
     private final Clock clock = Clock.systemUTC();
 
-    public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskStore tasks, TaskQueues queues,
+    public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskQueries tasks, TaskQueues queues,
                          RetryQueue retries, DrainRequests drains, AgentRegistry agents, VersionCatalog versions) {
         this.versions = versions;
         this.agents = agents;
