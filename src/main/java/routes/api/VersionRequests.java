@@ -1,4 +1,4 @@
-package routes.code;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -7,11 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.RequestJson;
 import routes.config.ControlRole;
 import routes.message.RegisteredVersion;
-import routes.task.TaskRequests;
 
 /** Validates code version registrations at the edge: names, an http(s) URL, a SHA-256 in hex. */
 @Component

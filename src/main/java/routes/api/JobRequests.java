@@ -1,4 +1,4 @@
-package routes.job;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -9,12 +9,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.Paging;
-import routes.api.RequestJson;
-import routes.api.RequestTimes;
 import routes.config.ControlRole;
-import routes.task.TaskRequests;
+import routes.job.JobSchedule;
+import routes.job.JobSpec;
+import routes.job.Misfire;
+import routes.job.Overlap;
+import routes.job.Schedules;
 
 /**
  * Validates job definitions at the edge. Every rejection names the field and what to fix; nothing invalid is

@@ -1,4 +1,4 @@
-package routes.task;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -10,17 +10,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.Paging;
-import routes.api.QueryParameters;
-import routes.api.RequestJson;
-import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
 import routes.message.CodeVersion;
 import routes.message.RetryPolicy;
 import routes.message.TaskSpec;
 import routes.message.TaskState;
+import routes.task.NewTask;
+import routes.task.TaskFilter;
 
 /**
  * Validates task submissions at the edge. Every rejection names the field and what to fix; nothing invalid
