@@ -108,7 +108,7 @@ class RetryTest {
         assertThat(api.post("/api/tasks", "{\"command\": [\"true\"], \"retry\": {\"maxAttempts\": 0}}").text("message"))
                 .contains("retry.maxAttempts must be a whole number from 1 to 100");
         assertThat(api.post("/api/tasks", "{\"command\": [\"true\"], \"retry\": {\"maxAttempts\": 2, \"backoff\": \"soon\"}}")
-                .text("message")).contains("retry.backoff must be a positive duration");
+                .text("message")).contains("retry.backoff must be a duration from 1ms to 7d");
         assertThat(api.post("/api/tasks", "{\"command\": [\"true\"], \"retry\": {\"maxAttempts\": 2, \"backoff\": \"1m\","
                 + " \"maxBackoff\": \"1s\"}}").text("message")).contains("maxBackoff must not be shorter than backoff");
         assertThat(api.post("/api/tasks", "{\"command\": [\"true\"], \"retry\": 3}").status()).isEqualTo(400);

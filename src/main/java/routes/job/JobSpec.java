@@ -2,7 +2,6 @@ package routes.job;
 
 import routes.message.TaskSpec;
 
-
 /**
  * A validated job definition.
  *
