@@ -13,10 +13,10 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
-import routes.results.RunReport;
-import routes.support.NodeProcess;
+import routes.message.RunReport;
 import routes.support.Api;
 import routes.support.Cluster;
+import routes.support.NodeProcess;
 
 /** An agent killed with SIGKILL: its running tasks go back to the queue, run elsewhere, and it cannot overwrite them. */
 class FailoverTest {

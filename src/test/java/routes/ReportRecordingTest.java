@@ -17,10 +17,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import routes.message.RunReport;
+import routes.quarantine.MessageIsolation.Isolated;
 import routes.results.ReceivedReport;
-import routes.results.RunReport;
+import routes.results.ReportIngest;
 import routes.support.Api;
 import routes.support.Cluster;
+import routes.task.Recorded;
+import routes.task.ReportRecorder;
+import routes.task.TaskQueries;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
@@ -31,12 +36,16 @@ class ReportRecordingTest {
     private Cluster cluster;
     private Api api;
     private TaskStore store;
+    private TaskQueries tasks;
+    private ReportRecorder recorder;
 
     @BeforeAll
     void startControl(@TempDir Path dir) {
         cluster = new Cluster(dir).control();
         api = cluster.api();
         store = cluster.controlContext().getBean(TaskStore.class);
+        tasks = cluster.controlContext().getBean(TaskQueries.class);
+        recorder = cluster.controlContext().getBean(ReportRecorder.class);
     }
 
     @AfterAll
@@ -48,7 +57,7 @@ class ReportRecordingTest {
     void aStartAndItsOutcomeInOneBatchAreBothRecorded() {
         String id = dispatchedTask();
         long now = System.currentTimeMillis();
-        List<String> ended = store.recordAll(List.of(started(id, 1, now), finished(id, 1, now + 5, "SUCCEEDED"))).ended();
+        List<String> ended = recorder.recordAll(List.of(started(id, 1, now), finished(id, 1, now + 5, "SUCCEEDED"))).ended();
         assertThat(ended).containsExactly(id);
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("SUCCEEDED");
@@ -60,8 +69,8 @@ class ReportRecordingTest {
     void anOutcomeStoredBeforeItsStartKeepsTheOutcome() {
         String id = dispatchedTask();
         long now = System.currentTimeMillis();
-        store.recordAll(List.of(finished(id, 1, now + 5, "FAILED")));
-        store.recordAll(List.of(started(id, 1, now)));
+        recorder.recordAll(List.of(finished(id, 1, now + 5, "FAILED")));
+        recorder.recordAll(List.of(started(id, 1, now)));
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("FAILED");
         assertThat(Instant.parse(task.path("startedAt").asText()).toEpochMilli()).isEqualTo(now);
@@ -71,7 +80,7 @@ class ReportRecordingTest {
     @Test
     void aReportOfAnotherAttemptIsIgnoredAndSaysSo() {
         String id = dispatchedTask();
-        List<String> ended = store.recordAll(List.of(finished(id, 7, System.currentTimeMillis(), "SUCCEEDED"))).ended();
+        List<String> ended = recorder.recordAll(List.of(finished(id, 7, System.currentTimeMillis(), "SUCCEEDED"))).ended();
         assertThat(ended).isEmpty();
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("DISPATCHED");
@@ -85,15 +94,15 @@ class ReportRecordingTest {
         long now = System.currentTimeMillis();
         RunReport forged = new RunReport(RunReport.FINISHED, id, 1, "evil-agent", now, "SUCCEEDED", 0, "forged output",
                 "", false, false, null);
-        assertThat(store.recordAll(List.of(new ReceivedReport("", forged))).ended()).isEmpty();
-        store.recordAll(List.of(new ReceivedReport("", RunReport.started(id, 1, "evil-agent", now))));
+        assertThat(recorder.recordAll(List.of(forged)).ended()).isEmpty();
+        recorder.recordAll(List.of(RunReport.started(id, 1, "evil-agent", now)));
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("DISPATCHED");
         assertThat(task.path("stdout").isNull() || task.path("stdout").isMissingNode()).isTrue();
         assertThat(task.path("events").get(task.path("events").size() - 1).path("message").asText())
                 .contains("ignored 'started' report of attempt 1 from evil-agent").contains("on ghost");
         // the agent that holds the attempt is still heard
-        store.recordAll(List.of(finished(id, 1, now + 5, "SUCCEEDED")));
+        recorder.recordAll(List.of(finished(id, 1, now + 5, "SUCCEEDED")));
         assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
     }
 
@@ -101,14 +110,17 @@ class ReportRecordingTest {
     void aSecondOutcomeOfTheSameAttemptChangesNothing() {
         String id = dispatchedTask();
         long now = System.currentTimeMillis();
-        store.recordAll(List.of(finished(id, 1, now, "SUCCEEDED")));
-        store.recordAll(List.of(finished(id, 1, now + 4, "FAILED")));
+        recorder.recordAll(List.of(finished(id, 1, now, "SUCCEEDED")));
+        recorder.recordAll(List.of(finished(id, 1, now + 4, "FAILED")));
         assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
     }
 
     @Test
-    void anUnreadableReportIsSkipped() {
-        assertThat(store.recordAll(List.of(new ReceivedReport("not json", null))).ended()).isEmpty();
+    void anUnreadableReportIsPassedOverAndLeavesItsSource() {
+        ReceivedReport unreadable = new ReceivedReport("not json", null);
+        Isolated<ReceivedReport, Recorded> ingested = cluster.controlContext().getBean(ReportIngest.class).store(List.of(unreadable));
+        assertThat(ingested.result().ended()).isEmpty();
+        assertThat(ingested.done()).containsExactly(unreadable);
     }
 
     /** A task claimed for an agent that does not exist: DISPATCHED in attempt 1, nothing will run it. */
@@ -119,9 +131,9 @@ class ReportRecordingTest {
                 cluster.controlContext().getBean(PlatformTransactionManager.class));
         Optional<TaskView> cancelled = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> transaction.execute(status -> {
             // this transaction's snapshot (MariaDB: repeatable read) holds the task as DISPATCHED ...
-            assertThat(store.find(id).orElseThrow().state()).isEqualTo("DISPATCHED");
+            assertThat(tasks.find(id).orElseThrow().state()).isEqualTo("DISPATCHED");
             // ... while the outcome is stored and committed by another thread, as result-ingest would
-            CompletableFuture.runAsync(() -> store.recordAll(List.of(finished(id, 1, System.currentTimeMillis(),
+            CompletableFuture.runAsync(() -> recorder.recordAll(List.of(finished(id, 1, System.currentTimeMillis(),
                     "SUCCEEDED")))).join();
             return store.cancelIfAlive(id, "cancelled by a test");
         }));
@@ -135,13 +147,13 @@ class ReportRecordingTest {
         return id;
     }
 
-    private static ReceivedReport started(String id, int attempt, long at) {
-        return new ReceivedReport("", RunReport.started(id, attempt, "ghost", at));
+    private static RunReport started(String id, int attempt, long at) {
+        return RunReport.started(id, attempt, "ghost", at);
     }
 
-    private static ReceivedReport finished(String id, int attempt, long at, String outcome) {
-        return new ReceivedReport("", new RunReport(RunReport.FINISHED, id, attempt, "ghost", at, outcome,
-                outcome.equals("SUCCEEDED") ? 0 : 1, "", "", false, false, null));
+    private static RunReport finished(String id, int attempt, long at, String outcome) {
+        return new RunReport(RunReport.FINISHED, id, attempt, "ghost", at, outcome,
+                outcome.equals("SUCCEEDED") ? 0 : 1, "", "", false, false, null);
     }
 
     private static List<String> states(JsonNode task) {

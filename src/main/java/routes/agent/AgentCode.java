@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.OwnerOnly;
-import routes.task.CodeVersion;
+import routes.message.CodeVersion;
 
 /**
  * The code versions this agent holds: the directories {@code <caravan.agent.code-dir>/<project>/<version>}, put

@@ -13,8 +13,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
+import routes.message.ReclaimedEntry;
 import routes.redis.RedisKeys;
-import routes.redis.ReclaimedEntry;
 
 /**
  * Draining: the agent takes no new work, hands what waits in its inbox back to control, and lets what runs finish.

@@ -10,11 +10,11 @@ import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
+import routes.message.InboxEntry;
+import routes.message.TaskSpec;
 import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
-import routes.redis.InboxEntry;
 import routes.redis.RedisKeys;
-import routes.task.TaskSpec;
 
 /**
  * The agent's end of its inbox. Claiming is an atomic move into the in-flight list (BLMOVE), so a crash

@@ -41,8 +41,8 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import routes.code.UrlCredentials;
-import routes.task.CodeVersion;
+import routes.message.CodeVersion;
+import routes.message.UrlCredentials;
 
 /**
  * Installs one version of a project's code on this agent: downloads the archive, checks its SHA-256, unpacks it

@@ -25,10 +25,11 @@ import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
+import routes.message.CodeVersion;
+import routes.message.InstallFailure;
+import routes.message.RegisteredVersion;
+import routes.message.UrlCredentials;
 import routes.redis.RedisKeys;
-import routes.code.RegisteredVersion;
-import routes.code.UrlCredentials;
-import routes.task.CodeVersion;
 
 /**
  * Installs the registered code versions this agent lacks (seed 004's code sync): each is downloaded, checked

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
-import routes.code.RegisteredVersion;
+import routes.message.InstallFailure;
+import routes.message.RegisteredVersion;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 

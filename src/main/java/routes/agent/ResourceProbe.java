@@ -6,6 +6,7 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
+import routes.message.AgentStatus;
 
 /**
  * Reads this machine's CPU, memory and load with OSHI and makes the agent's heartbeat status of them, including

@@ -15,10 +15,10 @@ import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
-import routes.redis.InboxEntry;
+import routes.message.InboxEntry;
+import routes.message.RunReport;
+import routes.message.TaskState;
 import routes.redis.RedisKeys;
-import routes.results.RunReport;
-import routes.task.TaskState;
 
 /**
  * The agent's reports to control, through the results list in Redis. It also knows which attempts run here now

@@ -10,7 +10,7 @@ import org.apache.camel.component.exec.ExecResult;
 import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /**
  * Turns the {@link Run} in the message body into the command camel-exec runs: the argument vector as given,

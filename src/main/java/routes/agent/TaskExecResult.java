@@ -3,8 +3,8 @@ package routes.agent;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.component.exec.ExecResult;
-import routes.results.RunReport;
-import routes.task.TaskState;
+import routes.message.RunReport;
+import routes.message.TaskState;
 
 /**
  * camel-exec's result plus how the process ended: exited, timed out, killed on request, killed because the agent

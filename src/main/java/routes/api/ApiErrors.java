@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
 
 /** The JSON body of every error Caravan returns: {"status": 400, "error": "Bad Request", "message": "..."}. */
 @Component
@@ -20,11 +22,20 @@ public class ApiErrors {
         return body;
     }
 
-    /** The body for a refusal, found in the cause chain (Camel wraps what a bean expression throws). */
+    /**
+     * The body for a refusal, found in the cause chain (Camel wraps what a bean expression throws): the edge's own
+     * (a bad request), or the domain's, whose messages are already the caller's words.
+     */
     public Map<String, Object> of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException refused) {
                 return body(refused.getStatus(), refused.getMessage());
+            }
+            if (t instanceof NotFound missing) {
+                return body(404, missing.getMessage());
+            }
+            if (t instanceof Conflict conflict) {
+                return body(409, conflict.getMessage());
             }
         }
         return internal();

@@ -1,32 +1,32 @@
 package routes.api;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.config.TaskProperties;
+import routes.domain.Page;
 
-/** A page of a list the API returns: {@code limit} items from {@code offset}, both checked. */
-public record Paging(int limit, int offset) {
+/** Reads the page a list request asks for: {@code ?limit=} (1 to the configured limit, 50 if not given), {@code ?offset=}. */
+@Component
+@ControlRole
+public class Paging {
 
-    public static Paging of(String limit, String offset, int maxLimit) {
-        int pageSize = whole("limit", limit, 50);
-        int skip = whole("offset", offset, 0);
+    private final int maxLimit;
+
+    public Paging(TaskProperties tasks) {
+        this.maxLimit = tasks.pageSizeLimit();
+    }
+
+    public Page page(Map<String, Object> query) {
+        int pageSize = whole("limit", QueryParameters.value(query, "limit"), 50);
+        int skip = whole("offset", QueryParameters.value(query, "offset"), 0);
         if (pageSize < 1 || pageSize > maxLimit) {
             throw ApiException.badRequest("limit must be from 1 to " + maxLimit);
         }
         if (skip < 0) {
             throw ApiException.badRequest("offset must not be negative");
         }
-        return new Paging(pageSize, skip);
-    }
-
-    /** The response body: the items under {@code name}, and the total, limit and offset. */
-    public Map<String, Object> body(String name, List<?> items, long total) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put(name, items);
-        body.put("total", total);
-        body.put("limit", limit);
-        body.put("offset", offset);
-        return body;
+        return new Page(pageSize, skip);
     }
 
     /** A whole-number query parameter; {@code absent} when not given. */

@@ -2,6 +2,7 @@ package routes.api;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.camel.CamelContext;
@@ -47,6 +48,12 @@ public class QueryParameters {
                         : name + " is not a query parameter of this endpoint; known parameters: " + known);
             }
         }
+    }
+
+    /** A query parameter's value from the message headers; null when it is not given or empty. */
+    public static String value(Map<String, Object> headers, String name) {
+        Object value = headers.get(name);
+        return value == null || value.toString().isEmpty() ? null : value.toString();
     }
 
     /**

@@ -12,14 +12,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import routes.agent.InstallFailure;
-import routes.api.ApiException;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.message.CodeVersion;
+import routes.message.InstallFailure;
+import routes.message.RegisteredVersion;
+import routes.message.UrlCredentials;
 import routes.redis.AgentLoad;
 import routes.redis.AgentRegistry;
 import routes.redis.RedisKeys;
-import routes.task.CodeVersion;
 
 /**
  * The code versions registered for agents to install: kept in SQL (the record) and in a Redis hash the agents
@@ -46,7 +49,7 @@ public class VersionCatalog {
         this.agents = agents;
     }
 
-    /** Registers a version; 409 when it is registered already (a version's content never changes). */
+    /** Registers a version; a conflict when it is registered already (a version's content never changes). */
     @Transactional
     public RegisteredVersion register(RegisteredVersion version) {
         try {
@@ -54,7 +57,7 @@ public class VersionCatalog {
                     .params(version.project(), version.version(), version.url(), version.sha256(), clock.millis())
                     .update();
         } catch (DuplicateKeyException taken) {
-            throw ApiException.conflict("version " + version.code() + " is registered already; a version's archive"
+            throw new Conflict("version " + version.code() + " is registered already; a version's archive"
                     + " does not change: register a new version");
         }
         redis.opsForHash().put(keys.codeVersions(), version.code().toString(), json.write(version));
@@ -64,7 +67,7 @@ public class VersionCatalog {
     @Transactional
     public void remove(String project, String version) {
         if (sql.sql("DELETE FROM code_versions WHERE project = ? AND version = ?").params(project, version).update() == 0) {
-            throw ApiException.notFound("version " + project + "/" + version + " is not registered");
+            throw new NotFound("version " + project + "/" + version + " is not registered");
         }
         redis.opsForHash().delete(keys.codeVersions(), project + "/" + version);
     }

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
 import routes.config.ControlRole;
+import routes.domain.Conflict;
+import routes.message.TaskSpec;
 import routes.redis.AgentLoad;
 import routes.redis.AgentRegistry;
 import routes.task.Broadcast;
 import routes.task.NewTask;
-import routes.task.TaskSpec;
 
 /**
  * Where a broadcast (target "all") goes: every live agent that takes the task's type and labels and is not
@@ -26,11 +26,11 @@ public class BroadcastTargets {
         this.registry = registry;
     }
 
-    /** A submitted broadcast as a task per agent; 409 when no live agent takes it (nothing is stored then). */
+    /** A submitted broadcast as a task per agent; a conflict when no live agent takes it (nothing is stored then). */
     public Broadcast expand(NewTask task) {
         Broadcast broadcast = snapshot().expand(task.spec());
         if (broadcast == null) {
-            throw ApiException.conflict(noAgent(task.spec()) + "; nothing was submitted");
+            throw new Conflict(noAgent(task.spec()) + "; nothing was submitted");
         }
         return broadcast;
     }

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import routes.agent.AgentStatus;
+import routes.message.AgentStatus;
+import routes.message.TaskSpec;
 import routes.redis.AgentLoad;
-import routes.task.TaskSpec;
 
 /**
  * The live agents as one dispatch pass sees them. Each placement takes a slot here, so the rest of the pass

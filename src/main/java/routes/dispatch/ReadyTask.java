@@ -1,6 +1,6 @@
 package routes.dispatch;
 
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /** A task waiting in a queue, as the dispatcher considers it. */
 public record ReadyTask(String id, TaskSpec spec) {

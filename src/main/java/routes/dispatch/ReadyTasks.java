@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.DispatcherProperties;
-import routes.redis.TaskQueues;
 
 /**
  * The tasks one dispatch pass looks at, in the order they are offered to the fleet.

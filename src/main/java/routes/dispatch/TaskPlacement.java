@@ -3,8 +3,8 @@ package routes.dispatch;
 import java.util.OptionalInt;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
-import routes.redis.TaskQueues;
-import routes.redis.TaskQueues.Placement;
+import routes.dispatch.TaskQueues.Placement;
+import routes.task.TaskQueries;
 import routes.task.TaskStore;
 
 /**
@@ -17,10 +17,12 @@ import routes.task.TaskStore;
 public class TaskPlacement {
 
     private final TaskStore store;
+    private final TaskQueries tasks;
     private final TaskQueues queues;
 
-    public TaskPlacement(TaskStore store, TaskQueues queues) {
+    public TaskPlacement(TaskStore store, TaskQueries tasks, TaskQueues queues) {
         this.store = store;
+        this.tasks = tasks;
         this.queues = queues;
     }
 
@@ -28,7 +30,7 @@ public class TaskPlacement {
     public boolean place(ReadyTask task, String agentId, Fleet fleet) {
         OptionalInt attempt = store.claim(task.id(), agentId);
         if (attempt.isEmpty()) {
-            if (store.isSettled(task.id())) {
+            if (tasks.isSettled(task.id())) {
                 queues.drop(task.id(), task.spec().type(), task.spec().priority());
             }
             return false;

@@ -5,10 +5,11 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
-import routes.job.FireStore.Taken;
+import routes.job.FireTaker.Taken;
+import routes.message.PlannedFire;
+import routes.quarantine.Loop;
 import routes.quarantine.MessageIsolation;
 import routes.quarantine.MessageIsolation.Isolated;
-import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
 import routes.redis.RedisKeys;
 
@@ -21,14 +22,14 @@ import routes.redis.RedisKeys;
 @ControlRole
 public class DueFires {
 
-    private final FireStore fires;
+    private final FireTaker taker;
     private final MessageIsolation isolation;
     private final Quarantine quarantine;
     private final Loop loop;
 
-    public DueFires(FireStore fires, MessageIsolation isolation, Quarantine quarantine, RedisKeys keys,
+    public DueFires(FireTaker taker, MessageIsolation isolation, Quarantine quarantine, RedisKeys keys,
                     ControlProperties control) {
-        this.fires = fires;
+        this.taker = taker;
         this.isolation = isolation;
         this.quarantine = quarantine;
         this.loop = new Loop("time-wheel", control.nodeId(), keys.wheel(), Loop.Replay.DUE_SET);
@@ -45,6 +46,6 @@ public class DueFires {
                         new IllegalArgumentException("not a fire \"jobId@epochMillis\": " + member));
             }
         }
-        return isolation.process(loop, due, PlannedFire::member, fires::take, Taken.NONE, Taken::merge);
+        return isolation.process(loop, due, PlannedFire::member, taker::take, Taken.NONE, Taken::merge);
     }
 }

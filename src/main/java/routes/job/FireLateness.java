@@ -26,7 +26,7 @@ public class FireLateness {
                 .register(meters);
     }
 
-    public void record(FireStore.Taken taken) {
+    public void record(FireTaker.Taken taken) {
         long now = clock.millis();
         for (TaskView run : taken.created()) {
             queued.record(Duration.ofMillis(Math.max(0, now - run.scheduledAt().toEpochMilli())));

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
+import routes.message.PlannedFire;
 import routes.redis.TimeWheel;
 
 /**
@@ -81,12 +82,12 @@ public class FirePlanner {
         long lead = now + properties.planAhead().toMillis() / 2;
         long horizon = now + properties.planAhead().toMillis();
         for (int round = 0; round < 1000; round++) {
-            List<Job> due = fires.jobsToPlan(lead, JOBS_PER_TRANSACTION);
-            List<FireStore.Plan> plans = new ArrayList<>(due.size());
+            List<Job> due = jobs.toPlan(lead, JOBS_PER_TRANSACTION);
+            List<JobStore.Plan> plans = new ArrayList<>(due.size());
             for (Job job : due) {
                 plans.add(plan(job, now, horizon));
             }
-            List<PlannedFire> stored = fires.store(plans);
+            List<PlannedFire> stored = jobs.store(plans);
             wheel.add(stored);
             planned += stored.size();
             if (due.size() < JOBS_PER_TRANSACTION) {
@@ -101,7 +102,7 @@ public class FirePlanner {
      * misfire threshold (no control node planned for a while), the plan starts at the latest fire that is
      * due: the fires before it are neither planned nor run, and that latest one meets the misfire policy.
      */
-    private FireStore.Plan plan(Job job, long now, long horizon) {
+    private JobStore.Plan plan(Job job, long now, long horizon) {
         FireTimes times = schedules.fireTimes(job.schedule());
         Instant fire = Instant.ofEpochMilli(job.nextFireAt());
         if (fire.toEpochMilli() < now - properties.misfireThreshold().toMillis()) {
@@ -115,7 +116,7 @@ public class FirePlanner {
             planned.add(new PlannedFire(job.id(), fire.toEpochMilli()));
             fire = times.after(fire);
         }
-        return new FireStore.Plan(job, planned, fire == null ? null : fire.toEpochMilli());
+        return new JobStore.Plan(job, planned, fire == null ? null : fire.toEpochMilli());
     }
 
     /** Plans a job at once (after it was created, edited or resumed), rather than at the next pass. */
@@ -124,6 +125,6 @@ public class FirePlanner {
         long horizon = now + properties.planAhead().toMillis();
         jobs.find(view.id())
                 .filter(job -> !job.paused() && job.nextFireAt() != null && job.nextFireAt() <= horizon)
-                .ifPresent(job -> wheel.add(fires.store(List.of(plan(job, now, horizon)))));
+                .ifPresent(job -> wheel.add(jobs.store(List.of(plan(job, now, horizon)))));
     }
 }

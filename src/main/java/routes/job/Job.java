@@ -1,6 +1,6 @@
 package routes.job;
 
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /**
  * A job as stored.

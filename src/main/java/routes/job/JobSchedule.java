@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * When a job fires, as stored and shown: exactly one of {@code cron}, {@code at} and {@code every}. Times are
- * ISO-8601 instants, {@code every} an ISO-8601 duration, all normalised by {@link JobRequests}.
+ * ISO-8601 instants, {@code every} an ISO-8601 duration, all normalised at the edge (api.JobRequests).
  *
  * @param cron     a cron expression: 6 or 7 fields (with seconds, Quartz style) or 5 fields (classic crontab)
  * @param timeZone IANA zone the cron fields are read in

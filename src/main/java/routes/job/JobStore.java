@@ -5,21 +5,27 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import routes.api.ApiException;
-import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.config.TaskProperties;
-import routes.task.TaskSpec;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.domain.Page;
+import routes.message.PlannedFire;
+import routes.message.TaskSpec;
 
 /**
  * Job definitions in SQL. Every change that alters when a job fires (edit, pause, resume) bumps its version
@@ -30,20 +36,22 @@ import routes.task.TaskSpec;
 @ControlRole
 public class JobStore {
 
-    static final String COLUMNS = "id, name, schedule, template, overlap, max_running, misfire, paused, next_fire_at, "
+    private static final String COLUMNS = "id, name, schedule, template, overlap, max_running, misfire, paused, next_fire_at, "
             + "version, created_at, updated_at";
 
     private final JdbcClient sql;
+    private final JdbcTemplate batch;
     private final JsonCodec json;
     private final Schedules schedules;
-    private final TaskProperties tasks;
+    private final FireStore fires;
     private final Clock clock = Clock.systemUTC();
 
-    public JobStore(JdbcClient sql, JsonCodec json, Schedules schedules, TaskProperties tasks) {
+    public JobStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, Schedules schedules, FireStore fires) {
         this.sql = sql;
+        this.batch = batch;
         this.json = json;
         this.schedules = schedules;
-        this.tasks = tasks;
+        this.fires = fires;
     }
 
     @Transactional
@@ -77,7 +85,7 @@ public class JobStore {
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
         }
-        dropPlannedFires(id);
+        fires.dropPlanned(id);
         return get(id);
     }
 
@@ -87,7 +95,7 @@ public class JobStore {
         get(id);
         sql.sql("UPDATE jobs SET paused = TRUE, version = version + 1, updated_at = ? WHERE id = ?")
                 .params(clock.millis(), id).update();
-        dropPlannedFires(id);
+        fires.dropPlanned(id);
         return get(id);
     }
 
@@ -108,7 +116,7 @@ public class JobStore {
         if (sql.sql("DELETE FROM jobs WHERE id = ?").param(id).update() == 0) {
             throw notFound(id);
         }
-        sql.sql("DELETE FROM job_fires WHERE job_id = ?").param(id).update();
+        fires.dropAll(id);
     }
 
     public JobView get(String id) {
@@ -123,9 +131,8 @@ public class JobStore {
         return sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(this::row).optional();
     }
 
-    /** Jobs by name, with paging. */
-    public Map<String, Object> list(String limit, String offset) {
-        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
+    /** Jobs by name, a page of them. */
+    public Map<String, Object> list(Page page) {
         long total = sql.sql("SELECT COUNT(*) FROM jobs").query(Long.class).single();
         List<JobView> jobs = sql.sql("SELECT " + COLUMNS + " FROM jobs ORDER BY name LIMIT ? OFFSET ?")
                 .params(page.limit(), page.offset()).query(this::row).list().stream().map(this::view).toList();
@@ -133,12 +140,8 @@ public class JobStore {
     }
 
     /** The job's next fire times from now, as its time zone tells them. */
-    public Map<String, Object> next(String id, String count, int maxCount) {
+    public Map<String, Object> next(String id, int wanted) {
         Job job = job(id);
-        int wanted = Paging.whole("count", count, 5);
-        if (wanted < 1 || wanted > maxCount) {
-            throw ApiException.badRequest("count must be from 1 to " + maxCount);
-        }
         FireTimes times = schedules.fireTimes(job.schedule());
         List<String> next = new ArrayList<>(wanted);
         Instant from = clock.instant();
@@ -154,27 +157,70 @@ public class JobStore {
     }
 
     /** The job's fires, newest first: which made a task, which were skipped or missed, and why. */
-    public Map<String, Object> fires(String id, String limit, String offset) {
+    public Map<String, Object> fires(String id, Page page) {
         job(id);
-        Paging page = Paging.of(limit, offset, tasks.pageSizeLimit());
-        long total = sql.sql("SELECT COUNT(*) FROM job_fires WHERE job_id = ? AND state <> 'PLANNED'").param(id)
-                .query(Long.class).single();
-        List<FireView> fires = sql.sql("SELECT scheduled_at, state, task_id, message, taken_at FROM job_fires "
-                        + "WHERE job_id = ? AND state <> 'PLANNED' ORDER BY scheduled_at DESC LIMIT ? OFFSET ?")
-                .params(id, page.limit(), page.offset())
-                .query((rs, n) -> new FireView(Instant.ofEpochMilli(rs.getLong("scheduled_at")), rs.getString("state"),
-                        rs.getString("task_id"), rs.getString("message"), Instant.ofEpochMilli(rs.getLong("taken_at"))))
-                .list();
-        return page.body("fires", fires, total);
+        return fires.taken(id, page);
+    }
+
+    /** Enabled jobs whose next unplanned fire is due by {@code horizon}, soonest first. */
+    public List<Job> toPlan(long horizon, int limit) {
+        return sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE paused = FALSE AND next_fire_at <= ? "
+                        + "ORDER BY next_fire_at LIMIT ?")
+                .params(horizon, limit).query(this::row).list();
+    }
+
+    /** A job's next fires, ready to store. {@code nextFireAt}: the first fire after them, or null. */
+    public record Plan(Job job, List<PlannedFire> fires, Long nextFireAt) {
+    }
+
+    /**
+     * Stores plans: each job's unplanned-from time moves on and its fires become PLANNED rows, all in one
+     * transaction. A plan made from an outdated read of its job (another node planned it, or it was edited,
+     * paused or resumed meanwhile) stores nothing. Returns the fires stored.
+     */
+    @Transactional
+    public List<PlannedFire> store(List<Plan> plans) {
+        // rows are locked in id order, as the taker locks them: two transactions cannot wait on each other
+        plans = new ArrayList<>(plans);
+        plans.sort(Comparator.comparing(plan -> plan.job().id()));
+        List<Object[]> advances = new ArrayList<>(plans.size());
+        for (Plan plan : plans) {
+            advances.add(new Object[] {plan.nextFireAt(), plan.job().id(), plan.job().version(), plan.job().nextFireAt()});
+        }
+        int[] advanced = batch.batchUpdate("UPDATE jobs SET next_fire_at = ? WHERE id = ? AND version = ? "
+                + "AND paused = FALSE AND next_fire_at = ?", advances);
+        List<PlannedFire> planned = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            if (advanced[i] != 0) {
+                planned.addAll(plans.get(i).fires());
+            }
+        }
+        fires.addPlanned(planned);
+        return planned;
+    }
+
+    /** The jobs with these ids that exist, by id. */
+    Map<String, Job> byId(Collection<String> ids) {
+        Map<String, Job> byId = new HashMap<>();
+        sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE id IN (" + marks(ids.size()) + ")")
+                .params(List.copyOf(ids)).query(this::row).list()
+                .forEach(job -> byId.put(job.id(), job));
+        return byId;
+    }
+
+    /** Locks the jobs' rows, in the order given, until the caller's transaction ends. */
+    void lock(List<String> ids) {
+        sql.sql("SELECT id FROM jobs WHERE id IN (" + marks(ids.size()) + ") ORDER BY id FOR UPDATE")
+                .params(ids).query(String.class).list();
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private Long firstFire(JobSchedule schedule, long now) {
         Instant first = schedules.fireTimes(schedule).after(Instant.ofEpochMilli(now - 1));
         return first == null ? null : first.toEpochMilli();
-    }
-
-    private void dropPlannedFires(String id) {
-        sql.sql("DELETE FROM job_fires WHERE job_id = ? AND state = 'PLANNED'").param(id).update();
     }
 
     JobView view(Job job) {
@@ -185,7 +231,7 @@ public class JobStore {
                 Instant.ofEpochMilli(job.updatedAt()));
     }
 
-    Job row(ResultSet rs, int row) throws SQLException {
+    private Job row(ResultSet rs, int row) throws SQLException {
         long nextFire = rs.getLong("next_fire_at");
         Long nextFireAt = rs.wasNull() ? null : nextFire;
         return new Job(rs.getString("id"), rs.getString("name"), json.read(rs.getString("schedule"), JobSchedule.class),
@@ -195,11 +241,11 @@ public class JobStore {
                 rs.getLong("updated_at"));
     }
 
-    private static ApiException notFound(String id) {
-        return ApiException.notFound("no job with id " + id);
+    private static NotFound notFound(String id) {
+        return new NotFound("no job with id " + id);
     }
 
-    private static ApiException nameTaken(String name) {
-        return ApiException.conflict("a job named \"" + name + "\" exists already; job names are unique");
+    private static Conflict nameTaken(String name) {
+        return new Conflict("a job named \"" + name + "\" exists already; job names are unique");
     }
 }

@@ -1,7 +1,7 @@
 package routes.job;
 
 import java.time.Instant;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /** A job as the API shows it. {@code nextFireAt} is null when the job is paused or will not fire again. */
 public record JobView(String id, String name, JobSchedule schedule, String description, TaskSpec task,

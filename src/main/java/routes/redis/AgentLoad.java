@@ -1,6 +1,6 @@
 package routes.redis;
 
-import routes.agent.AgentStatus;
+import routes.message.AgentStatus;
 
 /**
  * An agent's status with the work it holds now (inbox + in-flight), as the dispatcher and the API see it.

@@ -11,15 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.types.RedisClientInfo;
 import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.core.types.RedisClientInfo;
 import org.springframework.stereotype.Component;
-import routes.agent.AgentStatus;
 import routes.config.DispatcherProperties;
 import routes.config.JsonCodec;
+import routes.message.AgentStatus;
 
 /** Agents' liveness and status in Redis: written by each agent's heartbeat, read by the dispatcher and the API. */
 @Component

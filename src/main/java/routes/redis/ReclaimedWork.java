@@ -8,6 +8,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
+import routes.message.ReclaimedEntry;
 
 /**
  * Takes work back from agents: all that dead agents held (inbox and in-flight), and what draining agents handed

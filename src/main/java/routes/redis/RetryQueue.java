@@ -9,7 +9,7 @@ import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
-import routes.task.Recorded;
+import routes.message.DueRetry;
 
 /** Tasks waiting for a retry, by due time. SQL holds the same (state RETRYING, retry_at); this is the fast path. */
 @Component
@@ -36,7 +36,7 @@ public class RetryQueue {
         this.keys = keys;
     }
 
-    public void schedule(List<Recorded.Retry> retries) {
+    public void schedule(List<DueRetry> retries) {
         if (!retries.isEmpty()) {
             Set<TypedTuple<String>> entries = new HashSet<>();
             retries.forEach(retry -> entries.add(TypedTuple.of(retry.taskId(), (double) retry.at())));

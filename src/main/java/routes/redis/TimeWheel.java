@@ -12,7 +12,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
-import routes.job.PlannedFire;
+import routes.message.PlannedFire;
 
 /**
  * The planned fires of the next few seconds, in a sorted set scored by due time. Only a window: SQL holds

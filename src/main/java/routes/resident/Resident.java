@@ -1,7 +1,7 @@
 package routes.resident;
 
 import java.time.Duration;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /** A resident definition as stored, with its restart bookkeeping (see V6__residents.sql). */
 public record Resident(String id, String name, int instances, TaskSpec task, Duration restartBackoff,

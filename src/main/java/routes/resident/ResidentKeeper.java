@@ -4,13 +4,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import routes.config.ControlRole;
 import routes.config.ResidentProperties;
-import routes.task.TaskState;
+import routes.message.TaskState;
+import routes.task.TaskQueries;
+import routes.task.TaskQueries.EndedRun;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
@@ -26,16 +27,17 @@ import routes.task.TaskView;
 @ControlRole
 public class ResidentKeeper {
 
-    private final JdbcClient sql;
     private final ResidentStore residents;
     private final TaskStore tasks;
+    private final TaskQueries taskQueries;
     private final ResidentProperties properties;
     private final Clock clock = Clock.systemUTC();
 
-    public ResidentKeeper(JdbcClient sql, ResidentStore residents, TaskStore tasks, ResidentProperties properties) {
-        this.sql = sql;
+    public ResidentKeeper(ResidentStore residents, TaskStore tasks, TaskQueries taskQueries,
+                          ResidentProperties properties) {
         this.residents = residents;
         this.tasks = tasks;
+        this.taskQueries = taskQueries;
         this.properties = properties;
     }
 
@@ -48,9 +50,7 @@ public class ResidentKeeper {
         long now = clock.millis();
         List<TaskView> started = new ArrayList<>();
         List<TaskView> cancelled = new ArrayList<>();
-        List<Resident> all = sql.sql("SELECT " + ResidentStore.COLUMNS + " FROM residents ORDER BY id FOR UPDATE")
-                .query(residents::row).list();
-        for (Resident resident : all) {
+        for (Resident resident : residents.lockAll()) {
             Resident counted = countEnded(resident);
             List<ResidentView.Instance> alive = residents.alive(resident.id());
             int missing = resident.instances() - alive.size();
@@ -74,29 +74,21 @@ public class ResidentKeeper {
         int failures = resident.failures();
         long notBefore = resident.notBefore();
         long endedSeen = resident.endedSeen();
-        List<long[]> ended = sql.sql("SELECT started_at, finished_at FROM tasks WHERE resident_id = ? AND finished_at > ? "
-                        + "AND state NOT IN " + TaskStore.ALIVE_STATES + " ORDER BY finished_at")
-                .params(resident.id(), endedSeen)
-                .query((rs, n) -> {
-                    long started = rs.getLong(1);
-                    // an instance cancelled before it started says nothing about how the command fares: -1
-                    return new long[] {rs.wasNull() ? -1 : started, rs.getLong(2)};
-                })
-                .list();
-        for (long[] run : ended) {
-            endedSeen = run[1];
-            if (run[0] < 0) {
+        List<EndedRun> ended = taskQueries.endedInstances(resident.id(), endedSeen);
+        for (EndedRun run : ended) {
+            endedSeen = run.finishedAt();
+            if (run.startedAt() == null) {
+                // an instance cancelled before it started says nothing about how the command fares
                 continue;
             }
-            boolean quick = run[1] - run[0] < properties.minUptime().toMillis();
+            boolean quick = run.finishedAt() - run.startedAt() < properties.minUptime().toMillis();
             failures = quick ? failures + 1 : 0;
-            notBefore = Math.max(notBefore, run[1] + resident.backoff(failures).toMillis());
+            notBefore = Math.max(notBefore, run.finishedAt() + resident.backoff(failures).toMillis());
         }
         if (ended.isEmpty()) {
             return resident;
         }
-        sql.sql("UPDATE residents SET failures = ?, not_before = ?, ended_seen = ? WHERE id = ?")
-                .params(failures, notBefore, endedSeen, resident.id()).update();
+        residents.restartWait(resident.id(), failures, notBefore, endedSeen);
         return new Resident(resident.id(), resident.name(), resident.instances(), resident.task(),
                 resident.restartBackoff(), resident.maxBackoff(), failures, notBefore, endedSeen, resident.createdAt(),
                 resident.updatedAt());

@@ -1,7 +1,7 @@
 package routes.resident;
 
 import java.time.Duration;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /**
  * A validated resident definition.

@@ -14,12 +14,13 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import routes.api.ApiException;
-import routes.api.Paging;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.config.TaskProperties;
-import routes.task.TaskSpec;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.domain.Page;
+import routes.message.TaskSpec;
+import routes.task.TaskQueries;
 import routes.task.TaskStore;
 import routes.task.TaskView;
 
@@ -31,20 +32,20 @@ import routes.task.TaskView;
 @ControlRole
 public class ResidentStore {
 
-    static final String COLUMNS = "id, name, instances, template, restart_backoff_ms, max_backoff_ms, failures, "
+    private static final String COLUMNS = "id, name, instances, template, restart_backoff_ms, max_backoff_ms, failures, "
             + "not_before, ended_seen, created_at, updated_at";
 
     private final JdbcClient sql;
     private final JsonCodec json;
     private final TaskStore tasks;
-    private final TaskProperties taskProperties;
+    private final TaskQueries taskQueries;
     private final Clock clock = Clock.systemUTC();
 
-    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks, TaskProperties taskProperties) {
+    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks, TaskQueries taskQueries) {
         this.sql = sql;
         this.json = json;
         this.tasks = tasks;
-        this.taskProperties = taskProperties;
+        this.taskQueries = taskQueries;
     }
 
     @Transactional
@@ -103,8 +104,7 @@ public class ResidentStore {
         return view(resident(id));
     }
 
-    public Map<String, Object> list(String limit, String offset) {
-        Paging page = Paging.of(limit, offset, taskProperties.pageSizeLimit());
+    public Map<String, Object> list(Page page) {
         long total = sql.sql("SELECT COUNT(*) FROM residents").query(Long.class).single();
         List<ResidentView> views = sql.sql("SELECT " + COLUMNS + " FROM residents ORDER BY name LIMIT ? OFFSET ?")
                 .params(page.limit(), page.offset()).query(this::row).list().stream().map(this::view).toList();
@@ -121,14 +121,23 @@ public class ResidentStore {
 
     /** The resident's instances that have not ended, oldest first. */
     List<ResidentView.Instance> alive(String id) {
-        return sql.sql("SELECT id, state, agent FROM tasks WHERE resident_id = ? AND state IN " + TaskStore.ALIVE_STATES
-                        + " ORDER BY created_at, id")
-                .param(id)
-                .query((rs, n) -> new ResidentView.Instance(rs.getString(1), rs.getString(2), rs.getString(3)))
-                .list();
+        return taskQueries.aliveInstances(id).stream()
+                .map(task -> new ResidentView.Instance(task.id(), task.state(), task.agent()))
+                .toList();
     }
 
-    Resident row(ResultSet rs, int n) throws SQLException {
+    /** Every resident, each row locked until the caller's transaction ends (a keeping pass holds them all). */
+    List<Resident> lockAll() {
+        return sql.sql("SELECT " + COLUMNS + " FROM residents ORDER BY id FOR UPDATE").query(this::row).list();
+    }
+
+    /** Stores the restart wait a keeping pass counted: failures in a row, not before when, ended runs seen until when. */
+    void restartWait(String id, int failures, long notBefore, long endedSeen) {
+        sql.sql("UPDATE residents SET failures = ?, not_before = ?, ended_seen = ? WHERE id = ?")
+                .params(failures, notBefore, endedSeen, id).update();
+    }
+
+    private Resident row(ResultSet rs, int n) throws SQLException {
         return new Resident(rs.getString("id"), rs.getString("name"), rs.getInt("instances"),
                 json.read(rs.getString("template"), TaskSpec.class), Duration.ofMillis(rs.getLong("restart_backoff_ms")),
                 Duration.ofMillis(rs.getLong("max_backoff_ms")), rs.getInt("failures"), rs.getLong("not_before"),
@@ -142,11 +151,11 @@ public class ResidentStore {
                 Instant.ofEpochMilli(r.updatedAt()));
     }
 
-    private static ApiException notFound(String id) {
-        return ApiException.notFound("no resident with id " + id);
+    private static NotFound notFound(String id) {
+        return new NotFound("no resident with id " + id);
     }
 
-    private static ApiException nameTaken(String name) {
-        return ApiException.conflict("a resident named " + name + " exists already");
+    private static Conflict nameTaken(String name) {
+        return new Conflict("a resident named " + name + " exists already");
     }
 }

@@ -3,7 +3,7 @@ package routes.resident;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
 
 /**
  * A resident as the API shows it: its definition, the instances alive now, and when the next start may come

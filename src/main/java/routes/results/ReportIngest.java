@@ -2,15 +2,17 @@ package routes.results;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
+import routes.message.DueRetry;
+import routes.quarantine.Loop;
 import routes.quarantine.MessageIsolation;
 import routes.quarantine.MessageIsolation.Isolated;
-import routes.quarantine.Loop;
 import routes.redis.RedisKeys;
 import routes.task.Recorded;
-import routes.task.TaskStore;
+import routes.task.ReportRecorder;
 
 /**
  * Stores a batch of reports in one transaction, so that one bad report never holds up the others: see
@@ -22,12 +24,12 @@ public class ReportIngest {
 
     private static final Recorded NOTHING = new Recorded(List.of(), List.of());
 
-    private final TaskStore store;
+    private final ReportRecorder recorder;
     private final MessageIsolation isolation;
     private final Loop loop;
 
-    public ReportIngest(TaskStore store, MessageIsolation isolation, RedisKeys keys, ControlProperties control) {
-        this.store = store;
+    public ReportIngest(ReportRecorder recorder, MessageIsolation isolation, RedisKeys keys, ControlProperties control) {
+        this.recorder = recorder;
         this.isolation = isolation;
         this.loop = loop(keys, control);
     }
@@ -37,15 +39,19 @@ public class ReportIngest {
         return new Loop("results", control.nodeId(), keys.results(), Loop.Replay.LIST);
     }
 
-    /** Stores the reports; throws only when a store is down (then the whole batch is taken again later). */
+    /**
+     * Stores the reports (unreadable ones, null, are passed over: they are quarantined already); throws only when a
+     * store is down (then the whole batch is taken again later).
+     */
     public Isolated<ReceivedReport, Recorded> store(List<ReceivedReport> reports) {
-        return isolation.process(loop, reports, ReceivedReport::raw, store::recordAll, NOTHING, ReportIngest::merge);
+        return isolation.process(loop, reports, ReceivedReport::raw, batch -> recorder.recordAll(batch.stream()
+                .map(ReceivedReport::report).filter(Objects::nonNull).toList()), NOTHING, ReportIngest::merge);
     }
 
     private static Recorded merge(Recorded a, Recorded b) {
         List<String> ended = new ArrayList<>(a.ended());
         ended.addAll(b.ended());
-        List<Recorded.Retry> retries = new ArrayList<>(a.retries());
+        List<DueRetry> retries = new ArrayList<>(a.retries());
         retries.addAll(b.retries());
         return new Recorded(ended, retries);
     }

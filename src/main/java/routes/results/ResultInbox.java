@@ -16,10 +16,11 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.message.RunReport;
+import routes.message.TaskState;
 import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
 import routes.redis.RedisKeys;
-import routes.task.TaskState;
 
 /**
  * Control's end of the results list. A report is moved atomically into this node's ingesting list, stored in

@@ -1,5 +1,7 @@
 package routes.task;
 
+import routes.message.TaskSpec;
+
 /**
  * A task a job's fire makes.
  *

@@ -5,11 +5,11 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
+import routes.message.ReclaimedEntry;
+import routes.quarantine.Loop;
 import routes.quarantine.MessageIsolation;
 import routes.quarantine.MessageIsolation.Isolated;
-import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
-import routes.redis.ReclaimedEntry;
 import routes.redis.RedisKeys;
 
 /**

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import routes.message.CodeVersion;
+import routes.message.RetryPolicy;
+import routes.message.TaskSpec;
 
 /** A task as the API shows it. {@code events} is present on the single-task view only. */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,

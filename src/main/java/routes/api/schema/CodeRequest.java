@@ -7,6 +7,6 @@ public record CodeRequest(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = NAME) String project,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = NAME) String version) {
 
-    /** routes.task.CodeVersion.NAME; not starting with "." either. */
+    /** routes.message.CodeVersion.NAME; not starting with "." either. */
     static final String NAME = "[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}";
 }

@@ -1,16 +1,13 @@
-package routes.resident;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.RequestJson;
-import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
-import routes.task.TaskRequests;
-import routes.task.TaskSpec;
+import routes.message.TaskSpec;
+import routes.resident.ResidentSpec;
 
 /** Validates resident definitions at the edge; every rejection names the field and what to fix. */
 @Component

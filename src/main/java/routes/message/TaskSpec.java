@@ -1,4 +1,4 @@
-package routes.task;
+package routes.message;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package routes.task;
+package routes.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package routes.agent;
+package routes.message;
 
 /**
  * The last failed install of a code version.

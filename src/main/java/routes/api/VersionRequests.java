@@ -1,4 +1,4 @@
-package routes.code;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -7,10 +7,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.RequestJson;
 import routes.config.ControlRole;
-import routes.task.CodeVersion;
+import routes.message.RegisteredVersion;
+import routes.message.UrlCredentials;
 
 /** Validates code version registrations at the edge: names, an http(s) URL without credentials, a SHA-256 in hex. */
 @Component
@@ -36,7 +35,7 @@ public class VersionRequests {
         RequestJson.onlyFields(node, "", "version", FIELDS);
         String project = required(node, "project");
         String version = required(node, "version");
-        CodeVersion.fromRequest("", project, version);
+        TaskRequests.codeVersion("", project, version);
         String url = required(node, "url");
         if (UrlCredentials.present(url)) {
             // never echoed: the answer, like the registration, would show them

@@ -1,8 +1,7 @@
-package routes.agent;
+package routes.message;
 
 import java.util.List;
 import java.util.Map;
-import routes.task.CodeVersion;
 
 /**
  * What an agent says about itself at every heartbeat.

@@ -1,4 +1,4 @@
-package routes.results;
+package routes.message;
 
 /**
  * What an agent reports about one attempt of a task, through Redis to control.

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.dispatch;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,9 +12,10 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.dispatch.ReadyTask;
+import routes.message.InboxEntry;
+import routes.message.TaskSpec;
+import routes.redis.RedisKeys;
 import routes.task.Submitted;
-import routes.task.TaskSpec;
 import routes.task.TaskView;
 
 /**

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.repair;
 
 import java.time.Clock;
 import java.util.List;
@@ -11,9 +11,15 @@ import org.springframework.stereotype.Component;
 import routes.code.VersionCatalog;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
-import routes.task.Recorded;
-import routes.task.TaskState;
-import routes.task.TaskStore;
+import routes.dispatch.TaskQueues;
+import routes.fleet.DrainRequests;
+import routes.message.DueRetry;
+import routes.message.InboxEntry;
+import routes.message.TaskState;
+import routes.redis.AgentRegistry;
+import routes.redis.RedisKeys;
+import routes.redis.RetryQueue;
+import routes.task.TaskQueries;
 import routes.task.TaskView;
 
 /**
@@ -31,7 +37,7 @@ public class RedisRecovery {
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final JsonCodec json;
-    private final TaskStore tasks;
+    private final TaskQueries tasks;
     private final TaskQueues queues;
     private final RetryQueue retries;
     private final DrainRequests drains;
@@ -39,7 +45,7 @@ public class RedisRecovery {
     private final AgentRegistry agents;
     private final Clock clock = Clock.systemUTC();
 
-    public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskStore tasks, TaskQueues queues,
+    public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskQueries tasks, TaskQueues queues,
                          RetryQueue retries, DrainRequests drains, AgentRegistry agents, VersionCatalog versions) {
         this.versions = versions;
         this.agents = agents;
@@ -79,7 +85,7 @@ public class RedisRecovery {
             redis.opsForZSet().addIfAbsent(keys.agents(), task.agent(), now);
         }
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
-        retries.schedule(waiting.stream().map(t -> new Recorded.Retry(t.id(), t.retryAt().toEpochMilli())).toList());
+        retries.schedule(waiting.stream().map(t -> new DueRetry(t.id(), t.retryAt().toEpochMilli())).toList());
         versions.restore();
         int restored = queued.size() + held.size() + waiting.size();
         if (restored > 0) {

@@ -1,4 +1,4 @@
-package routes.code;
+package routes.message;
 
 import java.util.regex.Pattern;
 

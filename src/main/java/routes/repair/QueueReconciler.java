@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.repair;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +14,12 @@ import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.RedisProperties;
-import routes.task.TaskState;
-import routes.task.TaskStore;
-import routes.task.TaskStore.Undispatched;
+import routes.dispatch.TaskQueues;
+import routes.message.TaskState;
+import routes.redis.RedisKeys;
+import routes.task.TaskEvents;
+import routes.task.TaskQueries;
+import routes.task.TaskQueries.Undispatched;
 import routes.task.TaskView;
 
 /**
@@ -39,16 +42,18 @@ public class QueueReconciler {
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
-    private final TaskStore tasks;
+    private final TaskQueries tasks;
+    private final TaskEvents events;
     private final TaskQueues queues;
     private final Duration period;
     private final String nodeId;
 
-    public QueueReconciler(StringRedisTemplate redis, RedisKeys keys, TaskStore tasks, TaskQueues queues,
-                           RedisProperties properties, ControlProperties control) {
+    public QueueReconciler(StringRedisTemplate redis, RedisKeys keys, TaskQueries tasks, TaskEvents events,
+                           TaskQueues queues, RedisProperties properties, ControlProperties control) {
         this.redis = redis;
         this.keys = keys;
         this.tasks = tasks;
+        this.events = events;
         this.queues = queues;
         this.period = Duration.ofMillis(properties.reconcileMillis());
         this.nodeId = control.nodeId();
@@ -85,7 +90,7 @@ public class QueueReconciler {
             if (task.state().equals(TaskState.QUEUED.name())) {
                 tasks.find(task.id()).filter(t -> t.state().equals(TaskState.QUEUED.name())).ifPresent(lost::add);
             } else if (queues.completePlacement(task.id(), task.type(), task.priority(), task.agent(), task.attempt())) {
-                tasks.note(task.id(), TaskState.DISPATCHED, task.agent(), task.attempt(), "a control node stopped"
+                events.note(task.id(), TaskState.DISPATCHED, task.agent(), task.attempt(), "a control node stopped"
                         + " between claiming it for " + task.agent() + " and handing it over; handed over now");
                 stuck++;
             }

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.fleet;
 
 import java.time.Clock;
 import java.util.List;
@@ -6,8 +6,9 @@ import java.util.Map;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
 import routes.config.ControlRole;
+import routes.domain.NotFound;
+import routes.redis.RedisKeys;
 
 /**
  * Operators' requests that an agent drain: kept in SQL (the record) and in a Redis set the agents read at every
@@ -36,7 +37,7 @@ public class DrainRequests {
         return Map.of("agent", agentId, "drainRequested", true);
     }
 
-    /** Withdraws a drain request; 404 only when there is none and the agent is unknown. */
+    /** Withdraws a drain request; not found only when there is none and the agent is unknown. */
     public Map<String, Object> resume(String agentId) {
         if (sql.sql("DELETE FROM agent_drains WHERE agent_id = ?").param(agentId).update() == 0) {
             requireKnown(agentId);
@@ -56,7 +57,7 @@ public class DrainRequests {
 
     private void requireKnown(String agentId) {
         if (redis.opsForZSet().score(keys.agents(), agentId) == null) {
-            throw ApiException.notFound("no agent " + agentId + " has sent a heartbeat");
+            throw new NotFound("no agent " + agentId + " has sent a heartbeat");
         }
     }
 }

@@ -1,4 +1,4 @@
-package routes.job;
+package routes.message;
 
 /** A fire of a job at its scheduled time (epoch ms); in the time wheel as "jobId@scheduledAt". */
 public record PlannedFire(String jobId, long scheduledAt) {

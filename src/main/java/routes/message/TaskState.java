@@ -1,4 +1,4 @@
-package routes.task;
+package routes.message;
 
 /**
  * A task's life: QUEUED → DISPATCHED → RUNNING → one of the terminal states, or, after a failed attempt with

@@ -1,6 +1,4 @@
-package routes.code;
-
-import routes.task.CodeVersion;
+package routes.message;
 
 /** A code version registered for agents to install: where its archive is, and the archive's SHA-256 (hex). */
 public record RegisteredVersion(String project, String version, String url, String sha256) {

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.message;
 
 /**
  * An inbox or in-flight entry control takes back: from a dead agent, or handed back by a draining one. Stored as

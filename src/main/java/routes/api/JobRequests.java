@@ -1,4 +1,4 @@
-package routes.job;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -9,11 +9,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.RequestJson;
-import routes.api.RequestTimes;
 import routes.config.ControlRole;
-import routes.task.TaskRequests;
+import routes.job.JobSchedule;
+import routes.job.JobSpec;
+import routes.job.Misfire;
+import routes.job.Overlap;
+import routes.job.Schedules;
 
 /**
  * Validates job definitions at the edge. Every rejection names the field and what to fix; nothing invalid is
@@ -56,6 +57,15 @@ public class JobRequests {
         return new JobSpec(name, schedule, tasks.template(node.get("task"), "task."),
                 choice(node, "overlap", Overlap.class, Overlap.ALLOW), maxRunning(node.get("maxRunning")),
                 choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")));
+    }
+
+    /** How many next fire times a request asks for ({@code ?count=}, 5 if not given), from 1 to {@code max}. */
+    public int nextCount(String count, int max) {
+        int wanted = Paging.whole("count", count, 5);
+        if (wanted < 1 || wanted > max) {
+            throw ApiException.badRequest("count must be from 1 to " + max);
+        }
+        return wanted;
     }
 
     private JobSchedule schedule(JsonNode node) {

@@ -1,4 +1,4 @@
-package routes.task;
+package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -10,11 +10,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
-import routes.api.ApiException;
-import routes.api.RequestJson;
-import routes.api.RequestTimes;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
+import routes.message.CodeVersion;
+import routes.message.RetryPolicy;
+import routes.message.TaskSpec;
+import routes.message.TaskState;
+import routes.task.NewTask;
+import routes.task.TaskFilter;
 
 /**
  * Validates task submissions at the edge. Every rejection names the field and what to fix; nothing invalid
@@ -36,10 +39,44 @@ public class TaskRequests {
 
     private final RequestJson json;
     private final TaskProperties tasks;
+    private final Paging paging;
 
-    public TaskRequests(RequestJson json, TaskProperties tasks) {
+    public TaskRequests(RequestJson json, TaskProperties tasks, Paging paging) {
         this.json = json;
         this.tasks = tasks;
+        this.paging = paging;
+    }
+
+    /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, exhausted, limit, offset. */
+    public TaskFilter filter(Map<String, Object> query) {
+        return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
+                QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
+                QueryParameters.value(query, "resident"), exhausted(query), paging.page(query));
+    }
+
+    /** What a list of a job's runs asks for in its query: ?state, limit, offset. */
+    public TaskFilter runsOf(String jobId, Map<String, Object> query) {
+        return TaskFilter.runsOf(jobId, state(query), paging.page(query));
+    }
+
+    private static TaskState state(Map<String, Object> query) {
+        String state = QueryParameters.value(query, "state");
+        if (state == null) {
+            return null;
+        }
+        try {
+            return TaskState.valueOf(state.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state must be one of " + List.of(TaskState.values()) + ", got \"" + state + "\"");
+        }
+    }
+
+    private static Boolean exhausted(Map<String, Object> query) {
+        String exhausted = QueryParameters.value(query, "exhausted");
+        if (exhausted != null && !exhausted.equals("true") && !exhausted.equals("false")) {
+            throw ApiException.badRequest("exhausted must be true or false, got \"" + exhausted + "\"");
+        }
+        return exhausted == null ? null : Boolean.valueOf(exhausted);
     }
 
     /** One task: a JSON object. */
@@ -159,7 +196,18 @@ public class TaskRequests {
         if (project == null || version == null) {
             throw ApiException.badRequest(at.substring(0, at.length() - 1) + " needs both project and version");
         }
-        return CodeVersion.fromRequest(at, project, version);
+        return codeVersion(at, project, version);
+    }
+
+    /** A version named in a request: 400, naming the field, when a name is not {@link CodeVersion#isName one}. */
+    public static CodeVersion codeVersion(String at, String project, String version) {
+        for (String name : new String[] {project, version}) {
+            if (!CodeVersion.isName(name)) {
+                throw ApiException.badRequest(at + "project and version must be 1-64 letters, digits, '.', '_' or '-'"
+                        + " (not starting with '.'), got \"" + name + "\"");
+            }
+        }
+        return new CodeVersion(project, version);
     }
 
     /** {"maxAttempts": 3, "backoff": "2s", "maxBackoff": "1m", "onTimeout": true}; null when not given. */

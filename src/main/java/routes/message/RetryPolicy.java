@@ -1,4 +1,4 @@
-package routes.task;
+package routes.message;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package routes.redis;
+package routes.message;
 
 /** An entry of an agent's inbox and in-flight list: "taskId:attempt". */
 public record InboxEntry(String taskId, int attempt) {

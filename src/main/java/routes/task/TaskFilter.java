@@ -1,0 +1,21 @@
+package routes.task;
+
+import routes.domain.Page;
+import routes.message.TaskState;
+
+/**
+ * Which tasks a list shows, and which page of them, newest first. Each filter that is given (not null) narrows it.
+ *
+ * @param job       only the tasks this job made
+ * @param broadcast only the tasks of this broadcast
+ * @param resident  only the instances of this resident
+ * @param exhausted true: only the tasks that ended failed with no attempt left (the dead-letter view); false: the others
+ */
+public record TaskFilter(TaskState state, String type, String agent, String job, String broadcast, String resident,
+                         Boolean exhausted, Page page) {
+
+    /** The runs of one job, in one state if it is given. */
+    public static TaskFilter runsOf(String jobId, TaskState state, Page page) {
+        return new TaskFilter(state, null, null, jobId, null, null, null, page);
+    }
+}

@@ -1,0 +1,184 @@
+package routes.task;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.config.JsonCodec;
+import routes.domain.NotFound;
+import routes.domain.Page;
+import routes.message.DueRetry;
+import routes.message.TaskSpec;
+import routes.message.TaskState;
+
+/** Reads of the tasks: for the API (a task, a filtered list) and for the loops that compare SQL with Redis. */
+@Component
+@ControlRole
+public class TaskQueries {
+
+    static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
+            + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
+            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, broadcast_id, resident_id";
+
+    /** The states of a task that has not ended, as an SQL list (a new state belongs here and in TaskState). */
+    static final String ALIVE_STATES = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
+
+    private static final long OVERDUE_RETRY_MILLIS = 3000;
+
+    private final JdbcClient sql;
+    private final JsonCodec json;
+    private final TaskEvents events;
+    private final Clock clock = Clock.systemUTC();
+
+    public TaskQueries(JdbcClient sql, JsonCodec json, TaskEvents events) {
+        this.sql = sql;
+        this.json = json;
+        this.events = events;
+    }
+
+    public Optional<TaskView> find(String id) {
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").param(id).query(this::view).optional();
+    }
+
+    /** The task with its event log; {@link NotFound} when unknown. */
+    public TaskView get(String id) {
+        return find(id).orElseThrow(() -> notFound(id)).withEvents(events.of(id));
+    }
+
+    /** The tasks the filter keeps, newest first: the page it asks for, and how many there are in all. */
+    public Map<String, Object> list(TaskFilter filter) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        narrow(where, params, "state", filter.state() == null ? null : filter.state().name());
+        narrow(where, params, "type", filter.type());
+        narrow(where, params, "agent", filter.agent());
+        narrow(where, params, "job_id", filter.job());
+        narrow(where, params, "broadcast_id", filter.broadcast());
+        narrow(where, params, "resident_id", filter.resident());
+        narrow(where, params, "exhausted", filter.exhausted());
+        Page page = filter.page();
+        long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(page.limit());
+        pageParams.add(page.offset());
+        List<TaskView> tasksOnPage = sql.sql("SELECT " + COLUMNS + " FROM tasks" + where
+                        + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                .params(pageParams).query(this::view).list();
+        return page.body("tasks", tasksOnPage, total);
+    }
+
+    private static void narrow(StringBuilder where, List<Object> params, String column, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    /** Every task in one of these states, oldest first: what Redis must hold for them when it lost everything. */
+    public List<TaskView> inStates(TaskState... states) {
+        String marks = String.join(", ", Collections.nCopies(states.length, "?"));
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE state IN (" + marks + ") ORDER BY created_at")
+                .params(Arrays.stream(states).map(TaskState::name).toList()).query(this::view).list();
+    }
+
+    /** A task in the QUEUED or DISPATCHED state, as little of it as the reconciler compares with Redis. */
+    public record Undispatched(String id, String type, String priority, String state, int attempt, String agent) {
+    }
+
+    /** Every task QUEUED or DISPATCHED: those that should be in a queue, or are on their way out of one. */
+    public List<Undispatched> undispatched() {
+        return sql.sql("SELECT id, type, priority, state, attempt, agent FROM tasks WHERE state IN ('QUEUED', 'DISPATCHED')")
+                .query((rs, n) -> new Undispatched(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5), rs.getString(6)))
+                .list();
+    }
+
+    /** Ids of the tasks of these jobs that are alive (queued, dispatched or running), by job. */
+    public Map<String, List<String>> aliveRuns(Collection<String> jobIds) {
+        Map<String, List<String>> alive = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return alive;
+        }
+        String marks = String.join(", ", Collections.nCopies(jobIds.size(), "?"));
+        sql.sql("SELECT job_id, id FROM tasks WHERE job_id IN (" + marks + ") "
+                        + "AND state IN " + ALIVE_STATES + " ORDER BY created_at")
+                .params(List.copyOf(jobIds))
+                .query(rs -> {
+                    alive.computeIfAbsent(rs.getString("job_id"), job -> new ArrayList<>()).add(rs.getString("id"));
+                });
+        return alive;
+    }
+
+    /** A resident's instances that have not ended, oldest first. */
+    public List<TaskView> aliveInstances(String residentId) {
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE resident_id = ? AND state IN " + ALIVE_STATES
+                        + " ORDER BY created_at, id")
+                .param(residentId).query(this::view).list();
+    }
+
+    /** When an instance that ended started (null: it was cancelled before it started) and ended (epoch ms). */
+    public record EndedRun(Long startedAt, long finishedAt) {
+    }
+
+    /** A resident's instances that ended after {@code since} (epoch ms), in the order they ended. */
+    public List<EndedRun> endedInstances(String residentId, long since) {
+        return sql.sql("SELECT started_at, finished_at FROM tasks WHERE resident_id = ? AND finished_at > ? "
+                        + "AND state NOT IN " + ALIVE_STATES + " ORDER BY finished_at")
+                .params(residentId, since)
+                .query((rs, n) -> {
+                    long started = rs.getLong(1);
+                    return new EndedRun(rs.wasNull() ? null : started, rs.getLong(2));
+                })
+                .list();
+    }
+
+    /** Retries due more than a few seconds ago and still waiting: Redis lost them, or a node died holding them. */
+    public List<DueRetry> overdueRetries() {
+        return sql.sql("SELECT id, retry_at FROM tasks WHERE state = 'RETRYING' AND retry_at < ? LIMIT 1000")
+                .param(clock.millis() - OVERDUE_RETRY_MILLIS)
+                .query((rs, n) -> new DueRetry(rs.getString("id"), rs.getLong("retry_at"))).list();
+    }
+
+    /** True when the task has reached a terminal state (or does not exist): nothing more to dispatch. */
+    public boolean isSettled(String id) {
+        return find(id).map(t -> TaskState.valueOf(t.state()).isTerminal()).orElse(true);
+    }
+
+    Optional<TaskView> findByKey(String type, String key) {
+        return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE type = ? AND idempotency_key = ?")
+                .params(type, key).query(this::view).optional();
+    }
+
+    static NotFound notFound(String id) {
+        return new NotFound("no task with id " + id);
+    }
+
+    private TaskView view(ResultSet rs, int row) throws SQLException {
+        TaskSpec spec = json.read(rs.getString("spec"), TaskSpec.class);
+        return new TaskView(rs.getString("id"), rs.getString("type"), rs.getString("priority"),
+                rs.getString("state"), rs.getString("idempotency_key"), rs.getString("agent"),
+                rs.getInt("attempt"), spec.command(), spec.shell(), spec.env(), spec.workdir(),
+                spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(), spec.code(),
+                (Integer) rs.getObject("exit_code", Integer.class), rs.getString("stdout"), rs.getString("stderr"),
+                rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
+                instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
+                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+}
