@@ -19,7 +19,7 @@ import org.springframework.boot.convert.DurationStyle;
 public final class RequestTimes {
 
     /** The latest time a request may name: far enough for any schedule, far from where arithmetic overflows. */
-    public static final Duration FURTHEST_AHEAD = Duration.ofDays(100 * 366);
+    private static final Duration FURTHEST_AHEAD = Duration.ofDays(100 * 366);
 
     private RequestTimes() {
     }

@@ -143,12 +143,6 @@ public class Quarantine {
         return found;
     }
 
-    /** Size of the quarantine: for metrics and health. */
-    public long size() {
-        Long held = redis.opsForHash().size(keys.quarantine());
-        return held == null ? 0 : held;
-    }
-
     /** The same message of the same loop always has the same id: quarantining it twice keeps one entry. */
     private static String id(Loop loop, String message) {
         try {
