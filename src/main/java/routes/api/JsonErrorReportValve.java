@@ -1,5 +1,6 @@
 package routes.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
 import org.apache.catalina.connector.Request;
@@ -12,6 +13,10 @@ import org.springframework.http.HttpStatus;
  * the same JSON body as every other error, instead of Tomcat's HTML page.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
+
+    // Tomcat makes the valve from its class name: no Spring beans here
+    private static final ApiErrors ERRORS = new ApiErrors();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     protected void report(Request request, Response response, Throwable failure) {
@@ -27,8 +32,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write("{\"status\": " + status + ", \"error\": \"" + (known == null ? "Error" : known.getReasonPhrase())
-                        + "\", \"message\": \"" + message + "\"}");
+                writer.write(JSON.writeValueAsString(ERRORS.body(status, message)));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

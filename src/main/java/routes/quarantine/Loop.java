@@ -5,7 +5,7 @@ package routes.quarantine;
  *
  * @param name     the loop's name, as operators see it ("results", "time-wheel", "agent-inbox", ...)
  * @param where    the control node or agent that runs it
- * @param replayTo the Redis key (or pub/sub channel) the message came from
+ * @param replayTo the Redis key the message came from
  * @param kind     how it is put back there
  */
 public record Loop(String name, String where, String replayTo, Replay kind) {
@@ -14,8 +14,6 @@ public record Loop(String name, String where, String replayTo, Replay kind) {
         /** RPUSH onto a list: it is taken after what waits there now. */
         LIST,
         /** ZADD into a sorted set scored by due time, due now. */
-        DUE_SET,
-        /** PUBLISH on a channel. */
-        CHANNEL
+        DUE_SET
     }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -20,6 +19,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import routes.config.JsonCodec;
 import routes.config.QuarantineProperties;
+import routes.domain.NotFound;
 import routes.redis.RedisKeys;
 
 /**
@@ -119,28 +119,30 @@ public class Quarantine {
         return all;
     }
 
-    public Optional<QuarantinedMessage> find(String id) {
+    /** Removes a quarantined message for good. */
+    public void drop(String id) {
+        if (redis.opsForHash().delete(keys.quarantine(), id) == 0) {
+            throw notFound(id);
+        }
+    }
+
+    /** Gives a quarantined message back to its loop (after the cause was fixed) and returns it. */
+    public QuarantinedMessage replay(String id) {
         String text = redis.<String, String>opsForHash().get(keys.quarantine(), id);
-        return Optional.ofNullable(text).map(t -> json.read(t, QuarantinedMessage.class));
+        if (text == null) {
+            throw notFound(id);
+        }
+        QuarantinedMessage entry = json.read(text, QuarantinedMessage.class);
+        switch (entry.replay()) {
+            case LIST -> redis.opsForList().rightPush(entry.replayTo(), entry.message());
+            case DUE_SET -> redis.opsForZSet().add(entry.replayTo(), entry.message(), clock.millis());
+        }
+        drop(id);
+        return entry;
     }
 
-    /** Removes a quarantined message for good; false when there is none with that id. */
-    public boolean drop(String id) {
-        return redis.opsForHash().delete(keys.quarantine(), id) > 0;
-    }
-
-    /** Gives a quarantined message back to its loop (after the cause was fixed); empty when there is none. */
-    public Optional<QuarantinedMessage> replay(String id) {
-        Optional<QuarantinedMessage> found = find(id);
-        found.ifPresent(entry -> {
-            switch (entry.replay()) {
-                case LIST -> redis.opsForList().rightPush(entry.replayTo(), entry.message());
-                case DUE_SET -> redis.opsForZSet().add(entry.replayTo(), entry.message(), clock.millis());
-                case CHANNEL -> redis.convertAndSend(entry.replayTo(), entry.message());
-            }
-            drop(id);
-        });
-        return found;
+    private static NotFound notFound(String id) {
+        return new NotFound("no quarantined message with id " + id);
     }
 
     /** The same message of the same loop always has the same id: quarantining it twice keeps one entry. */

@@ -1,12 +1,10 @@
 package routes.results;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
-import routes.message.DueRetry;
 import routes.quarantine.Loop;
 import routes.quarantine.MessageIsolation;
 import routes.quarantine.MessageIsolation.Isolated;
@@ -49,10 +47,6 @@ public class ReportIngest {
     }
 
     private static Recorded merge(Recorded a, Recorded b) {
-        List<String> ended = new ArrayList<>(a.ended());
-        ended.addAll(b.ended());
-        List<DueRetry> retries = new ArrayList<>(a.retries());
-        retries.addAll(b.retries());
-        return new Recorded(ended, retries);
+        return new Recorded(MessageIsolation.concat(a.ended(), b.ended()), MessageIsolation.concat(a.retries(), b.retries()));
     }
 }
