@@ -2,16 +2,22 @@ package routes.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import routes.message.CodeVersion;
 import routes.message.RetryPolicy;
+import routes.message.SecretEnv;
 import routes.message.TaskSpec;
 
-/** A task as the API shows it. {@code events} is present on the single-task view only. */
+/**
+ * A task as the API shows it. {@code events} is present on the single-task view only; env values of secret-looking
+ * names are shown masked ({@link SecretEnv}).
+ */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
-                       List<String> command, String shell, Map<String, String> env, String workdir,
+                       List<String> command, String shell,
+                       @JsonSerialize(converter = SecretEnv.MaskedMap.class) Map<String, String> env, String workdir,
                        int timeoutSeconds, Map<String, String> labels, String pinnedAgent, RetryPolicy retry,
                        @JsonInclude(JsonInclude.Include.NON_NULL) CodeVersion code,
                        Integer exitCode, String stdout, String stderr, boolean stdoutTruncated,
