@@ -93,6 +93,24 @@ public class TaskRequests {
                 QueryParameters.value(query, "resident"), exhausted(query), null);
     }
 
+    /** An output offset of GET /api/tasks/{id}/output (?stdoutFrom=, ?stderrFrom=): a byte offset, 0 when not given. */
+    public static long offset(Map<String, Object> query, String name) {
+        String value = QueryParameters.value(query, name);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long offset = Long.parseLong(value);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw ApiException.badRequest(name + " must be a whole number of bytes, 0 or more (the *Next value of the"
+                + " previous read), got \"" + value + "\"");
+    }
+
     /** What a list of a job's runs asks for in its query: ?state, limit, offset. */
     public TaskFilter runsOf(String jobId, Map<String, Object> query) {
         return TaskFilter.runsOf(jobId, state(query), paging.page(query));
