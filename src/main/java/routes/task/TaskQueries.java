@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,6 +104,33 @@ public class TaskQueries {
             where.append(" AND ").append(column).append(" = ?");
             params.add(value);
         }
+    }
+
+    /** How many tasks are in each state that has not ended (QUEUED, DISPATCHED, RUNNING, RETRYING), by the state index. */
+    public Map<String, Long> aliveByState() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String state : List.of("QUEUED", "DISPATCHED", "RUNNING", "RETRYING")) {
+            counts.put(state, 0L);
+        }
+        sql.sql("SELECT state, COUNT(*) AS n FROM tasks WHERE state IN " + ALIVE_STATES + " GROUP BY state")
+                .query(rs -> {
+                    counts.put(rs.getString("state"), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    /** When each of these tasks was created (epoch ms), by id; unknown ids are left out. */
+    public Map<String, Long> createdAt(Collection<String> ids) {
+        Map<String, Long> created = new HashMap<>();
+        if (ids.isEmpty()) {
+            return created;
+        }
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        sql.sql("SELECT id, created_at FROM tasks WHERE id IN (" + marks + ")").params(List.copyOf(ids))
+                .query(rs -> {
+                    created.put(rs.getString("id"), rs.getLong("created_at"));
+                });
+        return created;
     }
 
     /** Every task in one of these states, oldest first: what Redis must hold for them when it lost everything. */
