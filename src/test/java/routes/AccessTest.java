@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -261,6 +262,20 @@ class AccessTest {
         assertThat(logins.path("entries").findValuesAsText("status")).containsExactly("200", "401");
         assertThat(logins.path("entries").findValuesAsText("actor")).containsOnly("audited");
         assertThat(asRole.get("operator").get("/api/audit").status()).isEqualTo(403);
+    }
+
+    @Test
+    void auditEntriesPastTheirRetentionAreDeleted() {
+        JdbcClient sql = cluster.controlContext().getBean(JdbcClient.class);
+        long now = System.currentTimeMillis();
+        for (long age : new long[] {Duration.ofDays(91).toMillis(), Duration.ofDays(89).toMillis()}) {
+            sql.sql("INSERT INTO audit (at, actor, via, address, action, target, status, outcome) "
+                    + "VALUES (?, 'retention', 'token', '127.0.0.1', 'submit-task', ?, 201, 'ok')")
+                    .params(now - age, "age-" + age).update();
+        }
+        cluster.controlContext().getBean(CamelContext.class).createProducerTemplate().sendBody("direct:prune-audit", null);
+        assertThat(sql.sql("SELECT target FROM audit WHERE actor = 'retention'").query(String.class).list())
+                .containsExactly("age-" + Duration.ofDays(89).toMillis());
     }
 
     /** The one audit entry of this action by this actor (on this target). */
