@@ -117,11 +117,6 @@ public class TokenStore {
         remembered.clear();
     }
 
-    /** Forgets remembered lookups, so that a change of users or tokens takes effect at once on this node. */
-    public void forget() {
-        remembered.clear();
-    }
-
     static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));

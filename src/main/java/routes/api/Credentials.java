@@ -91,9 +91,4 @@ public class Credentials extends OncePerRequestFilter {
         }
         return known.role();
     }
-
-    /** Forgets what it checked, so that a change to users takes effect at once on this node. */
-    public void forget() {
-        checked.clear();
-    }
 }
