@@ -193,6 +193,9 @@ public class Quarantine {
         } catch (RuntimeException unreadable) {
             return null;
         }
+        if (written == null || written.message() == null) {
+            return null;
+        }
         return new QuarantinedMessage(agent + "." + field, "agent-inbox", written.message(), written.error(),
                 written.attempts(), written.at(), agent, keys.inbox(agent), Loop.Replay.AGENT_INBOX);
     }
