@@ -1,9 +1,11 @@
 package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +17,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import routes.message.RunReport;
 import routes.quarantine.MessageIsolation.Isolated;
+import routes.redis.RedisKeys;
 import routes.results.ReceivedReport;
 import routes.results.ReportIngest;
 import routes.support.Api;
@@ -104,6 +108,27 @@ class ReportRecordingTest {
         // the agent that holds the attempt is still heard
         recorder.recordAll(List.of(finished(id, 1, now + 5, "SUCCEEDED")));
         assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aReportIsFromTheAgentWhoseListItWasTakenFromWhateverItSays() throws Exception {
+        String id = dispatchedTask();
+        RedisKeys keys = cluster.controlContext().getBean(RedisKeys.class);
+        StringRedisTemplate redis = cluster.stores().redis();
+        ObjectMapper json = new ObjectMapper();
+        // another agent's list, with a report that names the agent the attempt was dispatched to
+        redis.opsForList().rightPush(keys.reports("evil-agent"),
+                json.writeValueAsString(finished(id, 1, System.currentTimeMillis(), "SUCCEEDED")));
+        redis.opsForList().rightPush(keys.reported(), "evil-agent");
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.task(id).path("events").findValuesAsText("message")
+                .stream().anyMatch(m -> m.contains("ignored 'finished' report of attempt 1 from evil-agent")));
+        assertThat(api.task(id).path("state").asText()).isEqualTo("DISPATCHED");
+
+        redis.opsForList().rightPush(keys.reports("ghost"),
+                json.writeValueAsString(finished(id, 1, System.currentTimeMillis(), "SUCCEEDED")));
+        redis.opsForList().rightPush(keys.reported(), "ghost");
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.task(id).path("state").asText().equals("SUCCEEDED"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.opsForList().size(keys.reported()) == 0);
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
-import routes.message.ReclaimedEntry;
 import routes.redis.RedisKeys;
 
 /**
@@ -32,14 +31,14 @@ public class AgentDrain {
     private static final Duration REPORT_WAIT = Duration.ofSeconds(10);
 
     /**
-     * KEYS[1] the agent's inbox, KEYS[2] where the entry goes; ARGV[1] the entry, ARGV[2] what to push there.
-     * Moves one entry if it is still in the inbox; returns 1 if it did.
+     * KEYS[1] the agent's inbox, KEYS[2] where the entry goes (its in-flight list, or its drained list for control);
+     * ARGV[1] the entry. Moves one entry if it is still in the inbox; returns 1 if it did.
      */
     private static final RedisScript<Long> MOVE_ONE = RedisScript.of("""
             if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
               return 0
             end
-            redis.call('RPUSH', KEYS[2], ARGV[2])
+            redis.call('RPUSH', KEYS[2], ARGV[1])
             return 1
             """, Long.class);
 
@@ -99,8 +98,7 @@ public class AgentDrain {
                 continue;
             }
             Long moved = redis.execute(MOVE_ONE, List.of(keys.inbox(agent.id()),
-                            ours ? keys.inflight(agent.id()) : keys.handedBack()),
-                    entry, ours ? entry : agent.id() + "|" + entry + "|" + ReclaimedEntry.DRAINED);
+                    ours ? keys.inflight(agent.id()) : keys.drained(agent.id())), entry);
             if (moved != null && moved > 0) {
                 if (ours) {
                     claimed.add(entry);

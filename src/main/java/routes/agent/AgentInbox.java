@@ -51,7 +51,7 @@ public class AgentInbox {
     public AgentInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentProperties agent,
                       ResourceProbe probe, AgentDrain drain, Quarantine quarantine) {
         this.quarantine = quarantine;
-        this.loop = new Loop("agent-inbox", agent.id(), keys.inbox(agent.id()), Loop.Replay.LIST);
+        this.loop = new Loop("agent-inbox", agent.id(), keys.inbox(agent.id()), Loop.Replay.AGENT_INBOX);
         this.probe = probe;
         this.drain = drain;
         this.redis = redis;

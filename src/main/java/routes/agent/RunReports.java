@@ -21,7 +21,7 @@ import routes.message.TaskState;
 import routes.redis.RedisKeys;
 
 /**
- * The agent's reports to control, through the results list in Redis. It also knows which attempts run here now
+ * The agent's reports to control, through its own reports list in Redis. It also knows which attempts run here now
  * and remembers the latest outcomes, so an attempt delivered again (control restored Redis from SQL after Redis
  * lost its keys) is neither run twice nor left without its report.
  */
@@ -109,8 +109,9 @@ public class RunReports implements SmartInitializingSingleton {
     }
 
     /**
-     * Reports an outcome and frees the slot in one step. KEYS[1] results list, KEYS[2] in-flight list;
-     * ARGV[1] report JSON, ARGV[2] in-flight entry, ARGV[3] wake channel, ARGV[4] agent id.
+     * Reports an outcome and frees the slot in one step. KEYS[1] this agent's reports list, KEYS[2] its in-flight
+     * list; ARGV[1] report JSON, ARGV[2] in-flight entry, ARGV[3] wake channel, ARGV[4] agent id. (Only the agent's
+     * own keys: its Redis user may touch no other key from a script.)
      */
     private static final RedisScript<Long> REPORT_AND_RELEASE = RedisScript.of("""
             redis.call('RPUSH', KEYS[1], ARGV[1])
@@ -155,11 +156,21 @@ public class RunReports implements SmartInitializingSingleton {
     }
 
     private void release(String outcome, String entry) {
-        redis.execute(REPORT_AND_RELEASE, List.of(keys.results(), keys.inflight(agent.id())),
+        redis.execute(REPORT_AND_RELEASE, List.of(keys.reports(agent.id()), keys.inflight(agent.id())),
                 outcome, entry, keys.wakeChannel(), agent.id());
+        wakeControl();
     }
 
     private void send(RunReport report) {
-        redis.opsForList().rightPush(keys.results(), json.write(report));
+        redis.opsForList().rightPush(keys.reports(agent.id()), json.write(report));
+        wakeControl();
+    }
+
+    /**
+     * Tells control's results loop that a report waits (a hint: should it be lost, the loop finds the report
+     * within a second anyway).
+     */
+    private void wakeControl() {
+        redis.opsForList().rightPush(keys.reported(), agent.id());
     }
 }

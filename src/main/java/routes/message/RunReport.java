@@ -18,6 +18,12 @@ public record RunReport(String kind, String taskId, int attempt, String agent, l
         return new RunReport(STARTED, taskId, attempt, agent, at, null, null, null, null, false, false, null);
     }
 
+    /** This report as from {@code agent}: control takes it from that agent's own list, whatever the body says. */
+    public RunReport from(String agent) {
+        return agent.equals(this.agent) ? this : new RunReport(kind, taskId, attempt, agent, at, outcome, exitCode,
+                stdout, stderr, stdoutTruncated, stderrTruncated, message);
+    }
+
     public boolean isFinished() {
         return FINISHED.equals(kind);
     }

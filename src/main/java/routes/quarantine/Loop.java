@@ -14,6 +14,11 @@ public record Loop(String name, String where, String replayTo, Replay kind) {
         /** RPUSH onto a list: it is taken after what waits there now. */
         LIST,
         /** ZADD into a sorted set scored by due time, due now. */
-        DUE_SET
+        DUE_SET,
+        /**
+         * RPUSH onto the inbox of the agent that set it aside ({@code where}). Such a message is kept in that
+         * agent's own quarantine hash, which only it writes, and goes back to its inbox whatever the entry names.
+         */
+        AGENT_INBOX
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -20,6 +21,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import routes.config.JsonCodec;
 import routes.config.QuarantineProperties;
 import routes.domain.NotFound;
+import routes.redis.AgentRegistry;
 import routes.redis.RedisKeys;
 
 /**
@@ -39,16 +41,19 @@ public class Quarantine {
     private static final Duration COUNT_KEPT = Duration.ofDays(1);
     private static final int MAX_TEXT = 64 * 1024;
     private static final int MAX_ERROR = 1000;
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final JsonCodec json;
     private final QuarantineProperties properties;
     private final LoopErrorLog errors;
+    private final AgentRegistry agents;
     private final Clock clock = Clock.systemUTC();
 
     public Quarantine(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, QuarantineProperties properties,
-                      LoopErrorLog errors) {
+                      LoopErrorLog errors, AgentRegistry agents) {
+        this.agents = agents;
         this.redis = redis;
         this.keys = keys;
         this.json = json;
@@ -75,7 +80,8 @@ public class Quarantine {
      */
     public Verdict failed(Loop loop, String message, Throwable failure) {
         String id = id(loop, message);
-        String counter = keys.poisonAttempts(id);
+        String counter = loop.kind() == Loop.Replay.AGENT_INBOX ? keys.agentPoisonAttempts(loop.where(), id)
+                : keys.poisonAttempts(id);
         Long attempts = redis.opsForValue().increment(counter);
         redis.expire(counter, COUNT_KEPT);
         int tries = attempts == null ? properties.maxAttempts() : attempts.intValue();
@@ -85,60 +91,113 @@ public class Quarantine {
                     + properties.maxAttempts() + ", it is tried again after the others): " + error);
             return Verdict.RETRY;
         }
-        put(new QuarantinedMessage(id, loop.name(), truncate(message, MAX_TEXT), error, tries, clock.instant(),
-                loop.where(), loop.replayTo(), loop.kind()));
+        put(hash(loop), new QuarantinedMessage(id, loop.name(), truncate(message, MAX_TEXT), error, tries,
+                clock.instant(), loop.where(), loop.replayTo(), loop.kind()));
         redis.delete(counter);
         return Verdict.QUARANTINED;
     }
 
     /** A message that can never be processed (it cannot even be read): quarantined at once. */
     public void unreadable(Loop loop, String message, Throwable failure) {
-        put(new QuarantinedMessage(id(loop, message), loop.name(), truncate(message, MAX_TEXT),
+        put(hash(loop), new QuarantinedMessage(id(loop, message), loop.name(), truncate(message, MAX_TEXT),
                 truncate(LoopErrorLog.describe(failure), MAX_ERROR), 1, clock.instant(), loop.where(), loop.replayTo(),
                 loop.kind()));
     }
 
-    private void put(QuarantinedMessage entry) {
-        Long held = redis.opsForHash().size(keys.quarantine());
+    /** Where a loop's messages are set aside: an agent's in its own hash (its Redis user can write no other). */
+    private String hash(Loop loop) {
+        return loop.kind() == Loop.Replay.AGENT_INBOX ? keys.agentQuarantine(loop.where()) : keys.quarantine();
+    }
+
+    private void put(String hash, QuarantinedMessage entry) {
+        Long held = redis.opsForHash().size(hash);
         if (held != null && held >= properties.maxEntries()) {
             errors.quarantined(entry.loop(), "the quarantine is full (" + properties.maxEntries()
                     + " messages): dropped a message it could not process (" + entry.error() + "): " + entry.message());
             return;
         }
-        redis.opsForHash().put(keys.quarantine(), entry.id(), json.write(entry));
+        redis.opsForHash().put(hash, entry.id(), json.write(entry));
         errors.quarantined(entry.loop(), "quarantined message " + entry.id() + " after " + entry.attempts()
                 + (entry.attempts() == 1 ? " try" : " tries") + " (" + entry.error() + "); see GET /api/quarantine");
     }
 
-    /** Every quarantined message, newest first. */
+    /**
+     * Every quarantined message, newest first: control's, and each agent's (id {@code <agent>.<id>}). What an agent
+     * wrote is trusted for nothing but its text: where it was set aside and where a replay goes are that agent's
+     * own, from the hash it sits in.
+     */
     public List<QuarantinedMessage> list() {
         List<QuarantinedMessage> all = new ArrayList<>();
         redis.<String, String>opsForHash().values(keys.quarantine())
                 .forEach(text -> all.add(json.read(text, QuarantinedMessage.class)));
-        all.sort(Comparator.comparing(QuarantinedMessage::at).reversed().thenComparing(QuarantinedMessage::id));
+        for (String agent : agents.ids()) {
+            redis.<String, String>opsForHash().entries(keys.agentQuarantine(agent)).forEach((id, text) -> {
+                QuarantinedMessage held = agentEntry(agent, id, text);
+                if (held != null) {
+                    all.add(held);
+                }
+            });
+        }
+        all.sort(Comparator.comparing(QuarantinedMessage::at, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(QuarantinedMessage::id));
         return all;
     }
 
     /** Removes a quarantined message for good. */
     public void drop(String id) {
-        if (redis.opsForHash().delete(keys.quarantine(), id) == 0) {
-            throw notFound(id);
-        }
+        Held held = find(id);
+        redis.opsForHash().delete(held.hash(), held.field());
     }
 
     /** Gives a quarantined message back to its loop (after the cause was fixed) and returns it. */
     public QuarantinedMessage replay(String id) {
-        String text = redis.<String, String>opsForHash().get(keys.quarantine(), id);
-        if (text == null) {
-            throw notFound(id);
-        }
-        QuarantinedMessage entry = json.read(text, QuarantinedMessage.class);
+        Held held = find(id);
+        QuarantinedMessage entry = held.entry();
         switch (entry.replay()) {
-            case LIST -> redis.opsForList().rightPush(entry.replayTo(), entry.message());
+            case LIST, AGENT_INBOX -> redis.opsForList().rightPush(entry.replayTo(), entry.message());
             case DUE_SET -> redis.opsForZSet().add(entry.replayTo(), entry.message(), clock.millis());
         }
-        drop(id);
+        redis.opsForHash().delete(held.hash(), held.field());
         return entry;
+    }
+
+    /** A quarantined message, the hash and field that hold it. */
+    private record Held(String hash, String field, QuarantinedMessage entry) {
+    }
+
+    private Held find(String id) {
+        int dot = id.lastIndexOf('.');
+        String agent = dot > 0 ? id.substring(0, dot) : null;
+        String field = dot > 0 ? id.substring(dot + 1) : id;
+        if (agent != null && !AGENT_ID.matcher(agent).matches()) {
+            throw notFound(id);
+        }
+        String hash = agent == null ? keys.quarantine() : keys.agentQuarantine(agent);
+        String text = redis.<String, String>opsForHash().get(hash, field);
+        QuarantinedMessage entry = text == null ? null
+                : agent == null ? json.read(text, QuarantinedMessage.class) : agentEntry(agent, field, text);
+        if (entry == null) {
+            throw notFound(id);
+        }
+        return new Held(hash, field, entry);
+    }
+
+    /**
+     * An entry of an agent's own quarantine as control shows and replays it: the text and error as the agent wrote
+     * them, where and whereto from the hash's agent; null when it cannot be read.
+     */
+    private QuarantinedMessage agentEntry(String agent, String field, String text) {
+        QuarantinedMessage written;
+        try {
+            written = json.read(text, QuarantinedMessage.class);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        if (written == null || written.message() == null) {
+            return null;
+        }
+        return new QuarantinedMessage(agent + "." + field, "agent-inbox", written.message(), written.error(),
+                written.attempts(), written.at(), agent, keys.inbox(agent), Loop.Replay.AGENT_INBOX);
     }
 
     private static NotFound notFound(String id) {

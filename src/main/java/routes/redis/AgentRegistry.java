@@ -42,14 +42,14 @@ public class AgentRegistry {
     }
 
     /**
-     * Records a heartbeat at Redis's own time, so agents' clocks do not matter. KEYS[1] agent status,
-     * KEYS[2] agents sorted set; ARGV[1] status JSON, ARGV[2] agent id. Returns the time recorded (ms).
+     * Records a heartbeat at Redis's own time, so agents' clocks do not matter. KEYS[1] agents sorted set; ARGV[1]
+     * agent id. Returns the time recorded (ms). (The agents sorted set alone: an agent's Redis user may run scripts
+     * on it, and on its own keys, but not on both at once.)
      */
     private static final RedisScript<Long> HEARTBEAT = RedisScript.of("""
             local t = redis.call('TIME')
             local now = t[1] * 1000 + math.floor(t[2] / 1000)
-            redis.call('SET', KEYS[1], ARGV[1])
-            redis.call('ZADD', KEYS[2], now, ARGV[2])
+            redis.call('ZADD', KEYS[1], now, ARGV[1])
             return now
             """, Long.class);
 
@@ -65,8 +65,16 @@ public class AgentRegistry {
             return reply
             """, List.class);
 
+    /** The status first, then the heartbeat: an agent is never live without its status. */
     public void heartbeat(AgentStatus status) {
-        redis.execute(HEARTBEAT, List.of(keys.agent(status.id()), keys.agents()), json.write(status), status.id());
+        redis.opsForValue().set(keys.agent(status.id()), json.write(status));
+        redis.execute(HEARTBEAT, List.of(keys.agents()), status.id());
+    }
+
+    /** Every agent that ever sent a heartbeat (or that Redis was restored with), live or dead. */
+    public List<String> ids() {
+        Set<String> ids = redis.opsForZSet().range(keys.agents(), 0, -1);
+        return ids == null ? List.of() : List.copyOf(ids);
     }
 
     /** Every agent known, live or not, with how much work it holds. */

@@ -1,6 +1,7 @@
 package routes.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -12,7 +13,7 @@ import routes.message.ReclaimedEntry;
 
 /**
  * Takes work back from agents: all that dead agents held (inbox and in-flight), and what draining agents handed
- * back (their unstarted inbox). The entries move, atomically, into this control node's reclaiming list, where
+ * back (their unstarted inbox, each in its own drained list: the entry is that agent's, whatever it says). The entries move, atomically, into this control node's reclaiming list, where
  * they stay until they are re-queued in SQL; a node that dies in between finds them there when it starts again.
  */
 @Component
@@ -45,14 +46,27 @@ public class ReclaimedWork {
             return moved
             """, Long.class);
 
-    /** KEYS[1] the hand-back list, KEYS[2] this node's reclaiming list: moves all of the first to the second. */
+    /**
+     * Moves all of the hand-back list, and all of each agent's drained list as "agent|entry|drained" with that
+     * list's agent, to this node's reclaiming list. KEYS[1] hand-back list, KEYS[2] this node's reclaiming list,
+     * KEYS[2+i] agent i's drained list; ARGV[1] "drained", ARGV[1+i] agent i's id. Returns how many moved.
+     */
     private static final RedisScript<Long> TAKE_HANDED_BACK = RedisScript.of("""
-            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
-            for _, entry in ipairs(entries) do
-              redis.call('RPUSH', KEYS[2], entry)
+            local moved = 0
+            for i = 1, #KEYS do
+              if i ~= 2 then
+                local entries = redis.call('LRANGE', KEYS[i], 0, -1)
+                for _, entry in ipairs(entries) do
+                  if i > 2 then
+                    entry = ARGV[i - 1] .. '|' .. entry .. '|' .. ARGV[1]
+                  end
+                  redis.call('RPUSH', KEYS[2], entry)
+                end
+                redis.call('DEL', KEYS[i])
+                moved = moved + #entries
+              end
             end
-            redis.call('DEL', KEYS[1])
-            return #entries
+            return moved
             """, Long.class);
 
     private final StringRedisTemplate redis;
@@ -77,7 +91,13 @@ public class ReclaimedWork {
         agents.silent().forEach((id, silence) -> redis.execute(RECLAIM,
                 List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
                 id, Long.toString(silence.toMillis()), ReclaimedEntry.DEAD));
-        redis.execute(TAKE_HANDED_BACK, List.of(keys.handedBack(), keys.reclaiming(nodeId)));
+        List<String> lists = new ArrayList<>(List.of(keys.handedBack(), keys.reclaiming(nodeId)));
+        List<String> args = new ArrayList<>(List.of(ReclaimedEntry.DRAINED));
+        for (String agent : agents.ids()) {
+            lists.add(keys.drained(agent));
+            args.add(agent);
+        }
+        redis.execute(TAKE_HANDED_BACK, lists, args.toArray());
         List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
         return held == null ? List.of() : held;
     }

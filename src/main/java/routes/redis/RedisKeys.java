@@ -58,7 +58,24 @@ public class RedisKeys {
         return tag + ":controls";
     }
 
-    /** List of reports (JSON) agents send to control. */
+    /**
+     * List of reports (JSON) one agent sends to control. Only that agent writes it (its Redis user may only append
+     * here), so a report taken from it is that agent's, whatever its body says.
+     */
+    public String reports(String agentId) {
+        return tag + ":reports:" + agentId;
+    }
+
+    /** List of agent ids: "this agent appended a report", to wake control's results loop. A hint, never trusted. */
+    public String reported() {
+        return tag + ":reported";
+    }
+
+    /**
+     * List of reports control took from agents and must take again (put back, tried later, adopted from a dead
+     * control node, replayed from the quarantine), each "agent|report JSON" with the agent from the list it came
+     * from. Written by control only.
+     */
     public String results() {
         return tag + ":results";
     }
@@ -73,9 +90,17 @@ public class RedisKeys {
         return tag + ":reclaiming:" + nodeId;
     }
 
-    /** List of "agent|taskId:attempt|drained" entries draining agents handed back, for any control node to take. */
+    /**
+     * List of "agent|taskId:attempt|why" entries for any control node to re-queue: what agents handed back, and what
+     * a dead control node had taken back. Written by control only.
+     */
     public String handedBack() {
         return tag + ":handed-back";
+    }
+
+    /** List of "taskId:attempt" entries one draining agent handed back; only that agent writes it. */
+    public String drained(String agentId) {
+        return tag + ":drained:" + agentId;
     }
 
     /** String: the control node doing a reconciling pass now; expires by itself. */
@@ -126,6 +151,14 @@ public class RedisKeys {
         return tag + ":quarantine";
     }
 
+    /**
+     * Hash: id → an inbox entry one agent could not run (JSON), set aside for operators; only that agent writes it,
+     * and a replay goes into that agent's inbox, whatever the entry says.
+     */
+    public String agentQuarantine(String agentId) {
+        return tag + ":quarantine:agent:" + agentId;
+    }
+
     /** String: how often a loop failed on one message (id as in the quarantine); expires by itself. */
     public String poisonAttempts(String messageId) {
         return tag + ":poison:" + messageId;
@@ -143,6 +176,11 @@ public class RedisKeys {
     /** String: present while someone reads a running task's output (GET /api/tasks/{id}/output); expires by itself. */
     public String outputWatched(String taskId) {
         return tag + ":output:watched:" + taskId;
+    }
+
+    /** String: how often one agent failed on one of its inbox entries; only that agent writes it. */
+    public String agentPoisonAttempts(String agentId, String messageId) {
+        return tag + ":poison:agent:" + agentId + ":" + messageId;
     }
 
     /** Pub/sub channel: "there may be work to dispatch". Also named in dispatcher.yaml. */

@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -20,11 +24,15 @@ import routes.message.RunReport;
 import routes.message.TaskState;
 import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
+import routes.redis.AgentRegistry;
 import routes.redis.RedisKeys;
 
 /**
- * Control's end of the results list. A report is moved atomically into this node's ingesting list, stored in
- * SQL, and only then acknowledged (removed); a node that crashes in between takes its list back at start.
+ * Control's end of the agents' reports. Each agent appends to its own reports list, which only it may write; a
+ * report is moved atomically from there into this node's ingesting list as "agent|report", with the agent of the
+ * list it came from (the agent the report is taken to be from, whatever its body says), stored in SQL, and only then
+ * acknowledged (removed). A node that crashes in between takes its list back at start, into the results list, which
+ * holds the reports control must take again and is taken first.
  */
 @Component
 @ControlRole
@@ -60,7 +68,44 @@ public class ResultInbox implements SmartInitializingSingleton {
             return moved
             """, Long.class);
 
+    /**
+     * Takes up to ARGV[1] reports into this node's ingesting list, in one step: first those control must take again
+     * (already "agent|report"), then from each agent's own list, each as "agent|report" with that list's agent. An
+     * agent whose list is left empty is dropped from the wake-up list. KEYS[1] results list, KEYS[2] this node's
+     * ingesting list, KEYS[3] wake-up list, KEYS[3+i] agent i's reports list; ARGV[1] the most to take, ARGV[1+i]
+     * agent i's id. Returns the entries taken, in order.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> TAKE = RedisScript.of("""
+            local max = tonumber(ARGV[1])
+            local taken = {}
+            local function take(list, agent)
+              if #taken >= max then
+                return
+              end
+              local reports = redis.call('LPOP', list, max - #taken)
+              if reports then
+                for _, report in ipairs(reports) do
+                  taken[#taken + 1] = agent and (agent .. '|' .. report) or report
+                end
+              end
+            end
+            take(KEYS[1], nil)
+            for i = 4, #KEYS do
+              take(KEYS[i], ARGV[i - 2])
+              if redis.call('LLEN', KEYS[i]) == 0 then
+                redis.call('LREM', KEYS[3], 0, ARGV[i - 2])
+              end
+            end
+            if #taken > 0 then
+              redis.call('RPUSH', KEYS[2], unpack(taken))
+            end
+            return taken
+            """, List.class);
+
     private static final Logger log = LoggerFactory.getLogger(ResultInbox.class);
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final int MOST_HINTS = 1000;
     private static final Duration WAIT = Duration.ofSeconds(1);
     private static final int BATCH = 200;
 
@@ -70,9 +115,12 @@ public class ResultInbox implements SmartInitializingSingleton {
     private final String ingesting;
     private final Quarantine quarantine;
     private final Loop loop;
+    private final AgentRegistry registry;
+    private long rotation;
 
     public ResultInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, ControlProperties control,
-                       Quarantine quarantine) {
+                       Quarantine quarantine, AgentRegistry registry) {
+        this.registry = registry;
         this.quarantine = quarantine;
         this.loop = ReportIngest.loop(keys, control);
         this.redis = redis;
@@ -93,16 +141,53 @@ public class ResultInbox implements SmartInitializingSingleton {
         }
     }
 
-    /** Waits up to a second for reports, then takes what is there, up to a batch. */
+    /**
+     * Takes what reports there are, up to a batch; when there are none, waits up to a second for an agent to say it
+     * reported, and looks again.
+     */
     public List<ReceivedReport> take() {
-        List<ReceivedReport> taken = new ArrayList<>();
-        String raw = redis.opsForList().move(keys.results(), Direction.LEFT, ingesting, Direction.RIGHT, WAIT);
-        while (raw != null) {
-            taken.add(parse(raw));
-            raw = taken.size() < BATCH
-                    ? redis.opsForList().move(keys.results(), Direction.LEFT, ingesting, Direction.RIGHT) : null;
+        List<String> taken = takeNow();
+        if (taken.isEmpty()) {
+            // a rotation, not a pop: a hint stays until the agent's list is found empty
+            redis.opsForList().move(keys.reported(), Direction.LEFT, keys.reported(), Direction.RIGHT, WAIT);
+            taken = takeNow();
         }
-        return taken;
+        return taken.stream().map(this::parse).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> takeNow() {
+        List<String> agents = reporting();
+        List<String> lists = new ArrayList<>(List.of(keys.results(), ingesting, keys.reported()));
+        List<String> args = new ArrayList<>(List.of(Integer.toString(BATCH)));
+        for (String agent : agents) {
+            lists.add(keys.reports(agent));
+            args.add(agent);
+        }
+        List<String> taken = redis.execute(TAKE, lists, args.toArray());
+        return taken == null ? List.of() : taken;
+    }
+
+    /**
+     * The agents whose reports lists to look at: every agent known (dead ones too: their last reports are taken),
+     * and any that said it reported; each time starting with the next one, so that no agent waits behind a busy one.
+     */
+    private List<String> reporting() {
+        Set<String> agents = new LinkedHashSet<>(registry.ids());
+        List<String> hints = redis.opsForList().range(keys.reported(), 0, MOST_HINTS - 1);
+        for (String hint : hints == null ? List.<String>of() : hints) {
+            if (AGENT_ID.matcher(hint).matches()) {
+                agents.add(hint);
+            } else {
+                // no agent has such a name: whoever wrote it, it names no list
+                redis.opsForList().remove(keys.reported(), 0, hint);
+            }
+        }
+        List<String> order = new ArrayList<>(agents);
+        if (!order.isEmpty()) {
+            Collections.rotate(order, -(int) (rotation++ % order.size()));
+        }
+        return order;
     }
 
     private static boolean isOutcome(String outcome) {
@@ -134,9 +219,20 @@ public class ResultInbox implements SmartInitializingSingleton {
                 reports.stream().map(ReceivedReport::raw).toArray(Object[]::new));
     }
 
+    /**
+     * A report as control took it: "agent|report" (the agent whose list it came from), or a report alone, in the
+     * results list since before agents had lists of their own (the agent its body names).
+     */
     private ReceivedReport parse(String raw) {
         try {
-            RunReport report = json.read(raw, RunReport.class);
+            int bar = raw.startsWith("{") ? -1 : raw.indexOf('|');
+            if (!raw.startsWith("{") && bar < 1) {
+                throw new IllegalArgumentException("neither agent|report nor a report");
+            }
+            RunReport report = json.read(raw.substring(bar + 1), RunReport.class);
+            if (bar > 0) {
+                report = report.from(raw.substring(0, bar));
+            }
             if (report.taskId() == null || !(report.isFinished() ? isOutcome(report.outcome())
                     : RunReport.STARTED.equals(report.kind()))) {
                 throw new IllegalArgumentException("not a start or an outcome of a task");

@@ -188,8 +188,9 @@ public class TaskStore {
 
     /**
      * Puts the tasks taken back from agents (dead, or draining) in the QUEUED state, each only if it is still at
-     * the attempt that agent had: an entry for an older attempt, or for a task that ended, changes nothing.
-     * Returns the tasks re-queued.
+     * the attempt that agent had, and still with that agent: an entry for an older attempt, for a task that ended,
+     * or for another agent's attempt (an agent hands back only its own work), changes nothing. Returns the tasks
+     * re-queued.
      */
     @Transactional
     public List<TaskView> requeueReclaimed(List<ReclaimedEntry> entries) {
@@ -199,8 +200,8 @@ public class TaskStore {
             // a draining agent hands back only what it never started: a task that runs there stays with it
             String states = ReclaimedEntry.DRAINED.equals(entry.why()) ? "('DISPATCHED')" : "('DISPATCHED', 'RUNNING')";
             int updated = sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, dispatched_at = NULL, "
-                            + "started_at = NULL WHERE id = ? AND attempt = ? AND state IN " + states)
-                    .params(entry.taskId(), entry.attempt()).update();
+                            + "started_at = NULL WHERE id = ? AND attempt = ? AND agent = ? AND state IN " + states)
+                    .params(entry.taskId(), entry.attempt(), entry.agent()).update();
             if (updated > 0) {
                 events.add(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), entry.reason());
                 queries.find(entry.taskId()).ifPresent(requeued::add);
