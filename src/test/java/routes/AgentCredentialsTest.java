@@ -125,6 +125,14 @@ class AgentCredentialsTest {
     }
 
     @Test
+    void anAgentShowsLiveOutputWithItsOwnCredentials() {
+        String id = api.submit("{\"shell\": \"echo live from a; sleep 30\", \"agent\": \"" + a + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/tasks/" + id + "/output").body()
+                .path("stdout").asText().contains("live from a"));
+        assertThat(api.post("/api/tasks/" + id + "/cancel", "").status()).isEqualTo(200);
+    }
+
+    @Test
     void anAgentFollowsADrainRequestWithItsOwnCredentials() {
         assertThat(api.post("/api/agents/" + a + "/drain", "").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> api.agent(a).path("status").path("draining").asBoolean());
