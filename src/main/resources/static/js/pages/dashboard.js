@@ -3,16 +3,21 @@ import { api } from '../api.js';
 import { h, replace, table, duration, stateBadge, time, ago } from '../dom.js';
 import { lineChart, bars } from '../chart.js';
 
-const STATES = ['QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
+const ALIVE = ['QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING'];
 
 export async function render(ctx) {
   const stamp = h('span.muted#dash-updated');
   const body = h('div#dashboard');
   ctx.el.append(h('div.page-head', h('h1', 'Dashboard'), h('span.live-dot', { title: 'updates every 2 s' }), stamp), body);
+  const jobNames = new Map();
   const draw = async () => {
     const data = await load();
+    if (data.fires.some(f => !jobNames.has(f.jobId))) {
+      const jobs = await api.get('/api/jobs', { limit: 500 }).catch(() => ({ jobs: [] }));
+      jobs.jobs.forEach(j => jobNames.set(j.id, j.name));
+    }
     if (!ctx.live()) return;
-    replace(body, view(data));
+    replace(body, view(data, jobNames));
     stamp.textContent = 'updated ' + time(Date.now());
   };
   await draw();
@@ -36,12 +41,13 @@ async function load() {
 /** For a node without GET /api/dashboard: the counts from the list endpoints (no history, so no chart). */
 async function assemble() {
   const [counts, queues, agents] = await Promise.all([
-    Promise.all(STATES.map(s => api.get('/api/tasks', { state: s, limit: 1 }).then(p => [s, p.total]))),
+    Promise.all(ALIVE.map(s => api.get('/api/tasks', { state: s, limit: 1 }).then(p => [s, p.total]))),
     api.get('/api/queues'),
     api.get('/api/agents'),
   ]);
   return {
     byState: Object.fromEntries(counts),
+    lastHour: null,
     minutes: [],
     queues: queues.flatMap(q => ['urgent', 'normal'].filter(p => q[p] > 0).map(p => ({ type: q.type, priority: p, depth: q[p], oldest: null }))),
     agents: {
@@ -70,18 +76,28 @@ function normalize(d) {
     oldest: q.oldestAgeMillis ?? (q.oldestAgeSeconds != null ? q.oldestAgeSeconds * 1000 : null),
   }));
   const a = d.agents ?? {};
-  const agents = { live: a.live ?? 0, draining: a.draining ?? 0, overloaded: a.overloaded ?? 0, dead: a.dead ?? 0 };
-  const f = d.fires ?? d.jobFires ?? {};
-  const fires = Array.isArray(f) ? f : (f.recent ?? f.fires ?? []);
-  return { byState, minutes, queues, agents, fires, firesSummary: Array.isArray(f) ? null : f };
+  const agents = { live: a.live ?? 0, draining: a.draining ?? 0, overloaded: a.overloaded ?? 0, dead: a.dead ?? 0, slots: a.slots, busySlots: a.busySlots };
+  const f = d.fires ?? {};
+  const fires = Array.isArray(f) ? f : (f.last ?? []);
+  const sum = key => minutes.reduce((n, m) => n + m[key], 0);
+  const lastHour = d.lastHour ?? { succeeded: sum('succeeded'), failed: sum('failed'), retried: sum('retried') };
+  return { byState, lastHour, minutes, queues, agents, fires, firesSummary: Array.isArray(f) ? null : f };
 }
 
-function view(d) {
-  const total = STATES.reduce((s, k) => s + (d.byState[k] || 0), 0);
+function tile(id, value, label, href, cls) {
+  return h('a.tile.' + cls, { href, id: 'tile-' + id },
+    h('span.tile-value', value == null ? '—' : String(value)), h('span.tile-label', label));
+}
+
+function view(d, jobNames) {
+  const hour = d.lastHour;
   return [
-    h('section.tiles#tiles', STATES.map(s => h('a.tile.state-tile-' + s.toLowerCase(),
-      { href: '#/tasks?state=' + s, id: 'tile-' + s },
-      h('span.tile-value', String(d.byState[s] || 0)), h('span.tile-label', s.replace('_', ' ').toLowerCase())))),
+    h('section.tiles#tiles',
+      ALIVE.map(s => tile(s, d.byState[s] || 0, s.toLowerCase() + ' now', '#/tasks?state=' + s, 'state-tile-' + s.toLowerCase())),
+      tile('succeeded', hour?.succeeded, 'succeeded, 1 h', '#/tasks?state=SUCCEEDED', 'state-tile-succeeded'),
+      tile('failed', hour?.failed, 'failed, 1 h', '#/tasks?state=FAILED', 'state-tile-failed'),
+      tile('retried', hour?.retried, 'retried, 1 h', '#/tasks?state=RETRYING', 'state-tile-retrying'),
+      tile('slots', d.agents.slots == null ? null : `${d.agents.busySlots}/${d.agents.slots}`, 'slots busy', '#/agents', 'state-tile-running')),
     h('section.cols',
       h('div.panel.wide',
         h('h2', 'Last hour, per minute'),
@@ -89,7 +105,7 @@ function view(d) {
           { key: 'succeeded', label: 'succeeded', color: 'var(--ok)' },
           { key: 'failed', label: 'failed', color: 'var(--bad)' },
           { key: 'retried', label: 'retried', color: 'var(--warn)' },
-        ], { title: `${total} tasks known` })),
+        ], { title: 'tasks ended (succeeded, failed) or sent back to retry, per minute' })),
       h('div.panel',
         h('h2', 'Agents'),
         bars([
@@ -112,10 +128,11 @@ function view(d) {
         h('h2', 'Job fires, last hour'),
         d.firesSummary ? firesSummary(d.firesSummary) : null,
         table([
-          { title: 'job', cell: f => h('a', { href: '#/jobs/' + encodeURIComponent(f.jobId ?? f.job ?? '') }, f.jobName ?? f.name ?? f.jobId ?? f.job) },
+          { title: 'job', cell: f => h('a', { href: '#/jobs/' + encodeURIComponent(f.jobId) }, jobNames.get(f.jobId) ?? f.jobId.slice(0, 8)) },
           { title: 'scheduled', cell: f => h('span', { title: time(f.scheduledAt) }, ago(f.scheduledAt)) },
           { title: 'fire', cell: f => stateBadge(f.state) },
           { title: 'late', cell: f => f.latenessMillis == null ? '—' : duration(f.latenessMillis), class: 'num' },
+          { title: 'why', cell: f => f.state === 'FIRED' ? '' : h('span.clip', { title: f.message || '' }, f.message || '') },
         ], d.fires.slice(0, 12), { empty: 'No fires in the last hour.', id: 'fires' }))),
   ];
 }
@@ -123,7 +140,7 @@ function view(d) {
 function firesSummary(s) {
   const parts = [];
   for (const k of ['fired', 'skipped', 'missed']) if (s[k] != null) parts.push(h('span.pill', k + ' ' + s[k]));
-  if (s.maxLatenessMillis != null) parts.push(h('span.pill', 'max lateness ' + duration(s.maxLatenessMillis)));
-  if (s.averageLatenessMillis != null) parts.push(h('span.pill', 'mean lateness ' + duration(Math.round(s.averageLatenessMillis))));
+  if (s.latenessAvgMillis != null) parts.push(h('span.pill', 'mean lateness ' + duration(Math.round(s.latenessAvgMillis))));
+  if (s.latenessMaxMillis != null) parts.push(h('span.pill', 'max lateness ' + duration(s.latenessMaxMillis)));
   return parts.length ? h('p.kvs', parts) : null;
 }
