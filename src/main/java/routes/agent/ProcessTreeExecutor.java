@@ -23,8 +23,8 @@ import routes.config.AgentRole;
 
 /**
  * The command executor behind the agent's {@code exec:} endpoint: runs an argument vector with its own
- * environment and working directory, keeps at most the output cap of stdout and stderr, and on timeout or
- * cancel kills the whole process tree.
+ * environment and working directory, keeps at most the output cap of stdout and stderr (and streams them live to
+ * whoever watches, through {@link OutputStreamer}), and on timeout or cancel kills the whole process tree.
  */
 @Component
 @AgentRole
@@ -35,15 +35,17 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
 
     private final ProcessTreeKiller killer;
     private final RunningProcesses running;
+    private final OutputStreamer streamer;
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "caravan-output");
         thread.setDaemon(true);
         return thread;
     });
 
-    public ProcessTreeExecutor(ProcessTreeKiller killer, RunningProcesses running) {
+    public ProcessTreeExecutor(ProcessTreeKiller killer, RunningProcesses running, OutputStreamer streamer) {
         this.killer = killer;
         this.running = running;
+        this.streamer = streamer;
     }
 
     @Override
@@ -79,8 +81,20 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
                     + command.getWorkingDir() + ": " + e.getMessage());
         }
         running.started(taskId, process);
-        Future<CapturedOutput> stdout = pumps.submit(() -> CapturedOutput.read(process.getInputStream(), command.outputCap()));
-        Future<CapturedOutput> stderr = pumps.submit(() -> CapturedOutput.read(process.getErrorStream(), command.outputCap()));
+        LiveCapture live = streamer.open(taskId, command.run().attempt());
+        try {
+            return await(command, process, live);
+        } finally {
+            streamer.close(live);
+        }
+    }
+
+    private TaskExecResult await(TaskExecCommand command, Process process, LiveCapture live) {
+        String taskId = command.run().taskId();
+        Future<CapturedOutput> stdout = pumps.submit(() -> CapturedOutput.read(process.getInputStream(),
+                command.outputCap(), live::stdout));
+        Future<CapturedOutput> stderr = pumps.submit(() -> CapturedOutput.read(process.getErrorStream(),
+                command.outputCap(), live::stderr));
         boolean timedOut = false;
         try {
             if (!process.waitFor(command.getTimeout(), TimeUnit.MILLISECONDS)) {

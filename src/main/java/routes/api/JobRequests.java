@@ -27,6 +27,8 @@ public class JobRequests {
     private static final Set<String> FIELDS = Set.of("name", "schedule", "task", "overlap", "maxRunning", "misfire",
             "paused");
     private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "timeZone", "at", "every", "start");
+    private static final Set<String> PREVIEW_FIELDS = Set.of("schedule", "count");
+    private static final int PREVIEW_COUNT = 10;
     private static final int MAX_RUNNING_LIMIT = 10_000;
     private static final Duration SHORTEST_PERIOD = Duration.ofSeconds(1);
     private static final Duration LONGEST_PERIOD = Duration.ofDays(366);
@@ -57,6 +59,32 @@ public class JobRequests {
         return new JobSpec(name, schedule, tasks.template(node.get("task"), "task."),
                 choice(node, "overlap", Overlap.class, Overlap.ALLOW), maxRunning(node.get("maxRunning")),
                 choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")));
+    }
+
+    /** What a schedule preview asks for: the schedule as in a job, and how many fires to show. */
+    public record PreviewRequest(JobSchedule schedule, int count) {
+    }
+
+    /**
+     * {"schedule": {...as in a job...}, "count": 10}: the schedule validated as a job's is (400 with the cron
+     * parser's reason for a bad one), and a count from 1 to {@code max} (10 when not given).
+     */
+    public PreviewRequest preview(String body, int max) {
+        JsonNode node = json.read(body);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object: {\"schedule\": {\"cron\": \"0 9 * * 1-5\","
+                    + " \"timeZone\": \"Europe/Berlin\"}, \"count\": 10}");
+        }
+        RequestJson.onlyFields(node, "", "preview", PREVIEW_FIELDS);
+        JsonNode count = node.get("count");
+        int wanted = PREVIEW_COUNT;
+        if (count != null && !count.isNull()) {
+            if (!count.isIntegralNumber() || !count.canConvertToInt() || count.asInt() < 1 || count.asInt() > max) {
+                throw ApiException.badRequest("count must be a whole number from 1 to " + max + ", got " + count);
+            }
+            wanted = count.asInt();
+        }
+        return new PreviewRequest(schedule(node.get("schedule")), Math.min(wanted, max));
     }
 
     /** How many next fire times a request asks for ({@code ?count=}, 5 if not given), from 1 to {@code max}. */

@@ -31,6 +31,8 @@ public class TaskRequests {
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
             "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code");
+    private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident",
+            "exhausted");
     private static final Set<String> CODE_FIELDS = Set.of("project", "version");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
     private static final int MAX_ARGS = 4096;
@@ -52,6 +54,61 @@ public class TaskRequests {
         return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
                 QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
                 QueryParameters.value(query, "resident"), exhausted(query), paging.page(query));
+    }
+
+    /**
+     * The body of a bulk retry or cancel: the filter fields of a task list ({"state", "type", "agent", "job",
+     * "broadcast", "resident", "exhausted"}), at least one of them, each as the list's query takes it.
+     */
+    public TaskFilter bulkFilter(String body) {
+        JsonNode node = json.read(body == null || body.isBlank() ? "{}" : body);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object of filter fields, such as"
+                    + " {\"state\": \"FAILED\", \"exhausted\": true}");
+        }
+        RequestJson.onlyFields(node, "", "filter", BULK_FIELDS);
+        Map<String, Object> query = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (field.getKey().equals("exhausted") ? !value.isBoolean() : !value.isTextual()) {
+                throw ApiException.badRequest(field.getKey() + " must be " + (field.getKey().equals("exhausted")
+                        ? "true or false" : "a string") + ", got " + value);
+            }
+            String text = RequestJson.noNul(field.getKey(), value.asText());
+            if (!field.getKey().equals("state") && !field.getKey().equals("exhausted")) {
+                RequestJson.requireMatch(field.getKey(), text, AGENT);
+            }
+            query.put(field.getKey(), text);
+        }
+        if (query.isEmpty()) {
+            throw ApiException.badRequest("give at least one filter field (" + String.join(", ", BULK_FIELDS.stream()
+                    .sorted().toList()) + "): an empty filter would match every task");
+        }
+        return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
+                QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
+                QueryParameters.value(query, "resident"), exhausted(query), null);
+    }
+
+    /** An output offset of GET /api/tasks/{id}/output (?stdoutFrom=, ?stderrFrom=): a byte offset, 0 when not given. */
+    public static long offset(Map<String, Object> query, String name) {
+        String value = QueryParameters.value(query, name);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long offset = Long.parseLong(value);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw ApiException.badRequest(name + " must be a whole number of bytes, 0 or more (the *Next value of the"
+                + " previous read), got \"" + value + "\"");
     }
 
     /** What a list of a job's runs asks for in its query: ?state, limit, offset. */

@@ -28,6 +28,8 @@ import org.springframework.util.unit.DataSize;
  * @param downloadTimeout   longest a code archive's download and unpacking may take
  * @param installRetryBackoff    wait before trying a failed code install again; it doubles with each failure
  * @param installRetryMaxBackoff longest wait between tries of a failed code install
+ * @param liveOutputCap     bytes of the end of stdout and of stderr a running task's live output keeps in Redis
+ * @param liveOutputFlush   how often the agent pushes new output of a watched running task
  */
 @ConfigurationProperties("caravan.agent")
 public record AgentProperties(String id, int slots, List<String> types, Map<String, String> labels,
@@ -35,7 +37,7 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
                               Path defaultWorkdir, double maxCpu, double maxMemory,
                               Duration drainGrace, Path codeDir, long codeSyncMillis, DataSize maxArtifactSize,
                               DataSize maxUnpackedSize, Duration downloadTimeout, Duration installRetryBackoff,
-                              Duration installRetryMaxBackoff) {
+                              Duration installRetryMaxBackoff, DataSize liveOutputCap, Duration liveOutputFlush) {
 
     public AgentProperties {
         if (id == null || id.isBlank()) {
@@ -59,6 +61,14 @@ public record AgentProperties(String id, int slots, List<String> types, Map<Stri
             throw new IllegalArgumentException("caravan.agent.install-retry-backoff must be at least 1ms and"
                     + " install-retry-max-backoff at least as long, got " + installRetryBackoff + " and "
                     + installRetryMaxBackoff);
+        }
+        liveOutputCap = liveOutputCap == null ? DataSize.ofKilobytes(64) : liveOutputCap;
+        liveOutputFlush = liveOutputFlush == null ? Duration.ofMillis(250) : liveOutputFlush;
+        if (liveOutputCap.toBytes() < 1024 || liveOutputCap.toBytes() > 16L * 1024 * 1024) {
+            throw new IllegalArgumentException("caravan.agent.live-output-cap must be from 1KB to 16MB, got: " + liveOutputCap);
+        }
+        if (liveOutputFlush.toMillis() < 50) {
+            throw new IllegalArgumentException("caravan.agent.live-output-flush must be at least 50ms, got: " + liveOutputFlush);
         }
         if (maxCpu <= 0 || maxCpu > 1 || maxMemory <= 0 || maxMemory > 1) {
             throw new IllegalArgumentException("caravan.agent.max-cpu and max-memory must be shares above 0 and at most 1"

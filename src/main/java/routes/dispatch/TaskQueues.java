@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.data.redis.connection.StringRedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -194,6 +196,38 @@ public class TaskQueues {
             redis.convertAndSend(keys.cancelChannel(), task.id());
         }
         redis.delete(keys.task(task.id()));
+    }
+
+    /** A queue's depth and the id of the task at its head (the next to go; null when it is empty). */
+    public record QueueHead(String type, String priority, long depth, String head) {
+    }
+
+    /** Every queue's depth and head, in one round trip. */
+    public List<QueueHead> headsOfQueues() {
+        List<String[]> queues = new ArrayList<>();
+        for (String type : types()) {
+            for (String priority : PRIORITIES) {
+                queues.add(new String[] {type, priority});
+            }
+        }
+        if (queues.isEmpty()) {
+            return List.of();
+        }
+        List<Object> replies = redis.executePipelined((RedisCallback<Object>) c -> {
+            StringRedisConnection connection = (StringRedisConnection) c;
+            for (String[] queue : queues) {
+                connection.lLen(keys.queue(queue[0], queue[1]));
+                connection.lIndex(keys.queue(queue[0], queue[1]), 0);
+            }
+            return null;
+        });
+        List<QueueHead> heads = new ArrayList<>(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            Long depth = (Long) replies.get(2 * i);
+            heads.add(new QueueHead(queues.get(i)[0], queues.get(i)[1], depth == null ? 0 : depth,
+                    (String) replies.get(2 * i + 1)));
+        }
+        return heads;
     }
 
     /** Depth of every queue: [{"type", "urgent", "normal"}]. */

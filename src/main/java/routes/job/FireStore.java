@@ -97,4 +97,43 @@ public class FireStore {
                 .list();
         return page.body("fires", fires, total);
     }
+
+    /** The fires taken since a time (epoch ms): how many FIRED, SKIPPED and MISSED, and how late the fired ones were. */
+    public record Recent(long fired, long skipped, long missed, Long latenessAvgMillis, Long latenessMaxMillis,
+                         List<RecentFire> last) {
+    }
+
+    /** A fire taken lately, with how long after its time it was taken (ms). */
+    public record RecentFire(String jobId, Instant scheduledAt, String state, long latenessMillis, String message) {
+    }
+
+    /** The fires taken since {@code since} (epoch ms), the newest {@code last} of them one by one; bounded by the index. */
+    public Recent since(long since, int last) {
+        long[] counts = new long[3];
+        long[] lateness = {0, 0, 0};
+        sql.sql("SELECT state, COUNT(*) AS n, SUM(taken_at - scheduled_at) AS late, MAX(taken_at - scheduled_at) AS latest "
+                        + "FROM job_fires WHERE state IN ('FIRED', 'SKIPPED', 'MISSED') AND scheduled_at >= ? GROUP BY state")
+                .param(since)
+                .query(rs -> {
+                    String state = rs.getString("state");
+                    long n = rs.getLong("n");
+                    switch (state) {
+                        case "FIRED" -> {
+                            counts[0] = n;
+                            lateness[0] = rs.getLong("late");
+                            lateness[1] = rs.getLong("latest");
+                        }
+                        case "SKIPPED" -> counts[1] = n;
+                        default -> counts[2] = n;
+                    }
+                });
+        List<RecentFire> recent = sql.sql("SELECT job_id, scheduled_at, state, message, taken_at FROM job_fires "
+                        + "WHERE state IN ('FIRED', 'SKIPPED', 'MISSED') AND scheduled_at >= ? ORDER BY scheduled_at DESC LIMIT ?")
+                .params(since, last)
+                .query((rs, n) -> new RecentFire(rs.getString("job_id"), Instant.ofEpochMilli(rs.getLong("scheduled_at")),
+                        rs.getString("state"), rs.getLong("taken_at") - rs.getLong("scheduled_at"), rs.getString("message")))
+                .list();
+        return new Recent(counts[0], counts[1], counts[2], counts[0] == 0 ? null : lateness[0] / counts[0],
+                counts[0] == 0 ? null : lateness[1], recent);
+    }
 }

@@ -25,6 +25,7 @@ import routes.domain.Conflict;
 import routes.domain.NotFound;
 import routes.domain.Page;
 import routes.message.PlannedFire;
+import routes.message.SecretEnv;
 import routes.message.TaskSpec;
 
 /**
@@ -72,8 +73,10 @@ public class JobStore {
 
     /** Replaces a job's definition; fires already planned are dropped and planning restarts from now. */
     @Transactional
-    public JobView replace(String id, JobSpec spec) {
-        get(id);
+    public JobView replace(String id, JobSpec sent) {
+        // a secret env value sent back masked, as the views show it, keeps the value stored
+        JobSpec spec = new JobSpec(sent.name(), sent.schedule(), SecretEnv.keepStored(sent.task(), get(id).task()),
+                sent.overlap(), sent.maxRunning(), sent.misfire(), sent.paused());
         long now = clock.millis();
         try {
             sql.sql("UPDATE jobs SET name = ?, schedule = ?, template = ?, overlap = ?, max_running = ?, misfire = ?, "
@@ -142,17 +145,12 @@ public class JobStore {
     /** The job's next fire times from now, as its time zone tells them. */
     public Map<String, Object> next(String id, int wanted) {
         Job job = job(id);
-        FireTimes times = schedules.fireTimes(job.schedule());
-        List<String> next = new ArrayList<>(wanted);
-        Instant from = clock.instant();
-        for (Instant fire = times.after(from); fire != null && next.size() < wanted; fire = times.after(fire)) {
-            next.add(fire.atZone(schedules.zone(job.schedule())).toOffsetDateTime().toString());
-        }
+        FirePreview preview = schedules.preview(job.schedule(), clock.instant(), wanted);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("description", times.description());
-        body.put("timeZone", job.schedule().timeZone());
+        body.put("description", preview.description());
+        body.put("timeZone", preview.timeZone());
         body.put("paused", job.paused());
-        body.put("next", next);
+        body.put("next", preview.next());
         return body;
     }
 

@@ -8,6 +8,8 @@ import com.cronutils.parser.CronParser;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -59,6 +61,22 @@ public class Schedules {
             cache.put(schedule, times);
         }
         return times;
+    }
+
+    /** A schedule in words, its time zone and its next {@code count} fires from now, in that zone. */
+    public FirePreview preview(JobSchedule schedule, int count) {
+        return preview(schedule, Instant.now(), count);
+    }
+
+    /** A schedule in words, its time zone and its next {@code count} fires after {@code from}, in that zone. */
+    public FirePreview preview(JobSchedule schedule, Instant from, int count) {
+        FireTimes times = fireTimes(schedule);
+        ZoneId zone = zone(schedule);
+        List<String> next = new ArrayList<>(count);
+        for (Instant fire = times.after(from); fire != null && next.size() < count; fire = times.after(fire)) {
+            next.add(fire.atZone(zone).toOffsetDateTime().toString());
+        }
+        return new FirePreview(times.description(), schedule.timeZone(), next);
     }
 
     public ZoneId zone(JobSchedule schedule) {

@@ -131,6 +131,20 @@ public class RedisKeys {
         return tag + ":poison:" + messageId;
     }
 
+    /**
+     * Hash: the live output of a running task, written by its agent while someone watches: "attempt", "stdout" and
+     * "stderr" (the last bytes of each, capped), "stdoutFrom" and "stderrFrom" (the offset of their first byte).
+     * Deleted when the run ends; expires by itself.
+     */
+    public String output(String taskId) {
+        return tag + ":output:" + taskId;
+    }
+
+    /** String: present while someone reads a running task's output (GET /api/tasks/{id}/output); expires by itself. */
+    public String outputWatched(String taskId) {
+        return tag + ":output:watched:" + taskId;
+    }
+
     /** Pub/sub channel: "there may be work to dispatch". Also named in dispatcher.yaml. */
     public String wakeChannel() {
         return prefix + ":wake";

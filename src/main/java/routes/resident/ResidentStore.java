@@ -19,6 +19,7 @@ import routes.config.JsonCodec;
 import routes.domain.Conflict;
 import routes.domain.NotFound;
 import routes.domain.Page;
+import routes.message.SecretEnv;
 import routes.message.TaskSpec;
 import routes.task.TaskQueries;
 import routes.task.TaskStore;
@@ -64,8 +65,10 @@ public class ResidentStore {
     }
 
     @Transactional
-    public ResidentView replace(String id, ResidentSpec spec) {
-        resident(id);
+    public ResidentView replace(String id, ResidentSpec sent) {
+        // a secret env value sent back masked, as the views show it, keeps the value stored
+        ResidentSpec spec = new ResidentSpec(sent.name(), sent.instances(),
+                SecretEnv.keepStored(sent.task(), resident(id).task()), sent.restartBackoff(), sent.maxBackoff());
         try {
             sql.sql("UPDATE residents SET name = ?, instances = ?, template = ?, restart_backoff_ms = ?, "
                             + "max_backoff_ms = ?, updated_at = ? WHERE id = ?")

@@ -3,6 +3,8 @@ package routes.task;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -51,6 +53,34 @@ public class TaskEvents {
     @Transactional
     public void note(String id, TaskState state, String agent, int attempt, String message) {
         add(id, clock.millis(), state, agent, attempt, message);
+    }
+
+    /** Tasks that ended well, ended badly, and went to be retried in one minute (starting at {@code minute}, epoch ms). */
+    public record Minute(long minute, long succeeded, long failed, long retried) {
+    }
+
+    /**
+     * Per minute since {@code since} (epoch ms): SUCCEEDED; FAILED or TIMED_OUT for good; RETRYING, or queued again
+     * by a retry request. Only the minutes with any are returned; read through the index on (at, state).
+     */
+    public List<Minute> perMinute(long since) {
+        Map<Long, long[]> minutes = new TreeMap<>();
+        sql.sql("SELECT FLOOR(at / 60000) AS minute, state, COUNT(*) AS n FROM task_events WHERE at >= ? AND ("
+                        + "state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING') "
+                        + "OR (state = 'QUEUED' AND message LIKE 'retried by request%')) "
+                        + "GROUP BY FLOOR(at / 60000), state")
+                .param(since)
+                .query(rs -> {
+                    long[] counts = minutes.computeIfAbsent(rs.getLong("minute"), m -> new long[3]);
+                    int column = switch (rs.getString("state")) {
+                        case "SUCCEEDED" -> 0;
+                        case "FAILED", "TIMED_OUT" -> 1;
+                        default -> 2;
+                    };
+                    counts[column] += rs.getLong("n");
+                });
+        return minutes.entrySet().stream()
+                .map(e -> new Minute(e.getKey() * 60_000, e.getValue()[0], e.getValue()[1], e.getValue()[2])).toList();
     }
 
     /** A task's record, in the order it happened. */

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,15 +59,8 @@ public class TaskQueries {
 
     /** The tasks the filter keeps, newest first: the page it asks for, and how many there are in all. */
     public Map<String, Object> list(TaskFilter filter) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
-        narrow(where, params, "state", filter.state() == null ? null : filter.state().name());
-        narrow(where, params, "type", filter.type());
-        narrow(where, params, "agent", filter.agent());
-        narrow(where, params, "job_id", filter.job());
-        narrow(where, params, "broadcast_id", filter.broadcast());
-        narrow(where, params, "resident_id", filter.resident());
-        narrow(where, params, "exhausted", filter.exhausted());
+        String where = where(filter, params);
         Page page = filter.page();
         long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
         List<Object> pageParams = new ArrayList<>(params);
@@ -78,11 +72,65 @@ public class TaskQueries {
         return page.body("tasks", tasksOnPage, total);
     }
 
+    /** The ids the filter keeps, oldest first, at most {@code max} of them; and how many it keeps in all. */
+    public Matched matching(TaskFilter filter, int max) {
+        List<Object> params = new ArrayList<>();
+        String where = where(filter, params);
+        long total = sql.sql("SELECT COUNT(*) FROM tasks" + where).params(params).query(Long.class).single();
+        params.add(max);
+        List<String> ids = sql.sql("SELECT id FROM tasks" + where + " ORDER BY created_at, id LIMIT ?")
+                .params(params).query(String.class).list();
+        return new Matched(total, ids);
+    }
+
+    /** What a filter matched: how many tasks in all, and the ids of the first of them. */
+    public record Matched(long total, List<String> ids) {
+    }
+
+    private static String where(TaskFilter filter, List<Object> params) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        narrow(where, params, "state", filter.state() == null ? null : filter.state().name());
+        narrow(where, params, "type", filter.type());
+        narrow(where, params, "agent", filter.agent());
+        narrow(where, params, "job_id", filter.job());
+        narrow(where, params, "broadcast_id", filter.broadcast());
+        narrow(where, params, "resident_id", filter.resident());
+        narrow(where, params, "exhausted", filter.exhausted());
+        return where.toString();
+    }
+
     private static void narrow(StringBuilder where, List<Object> params, String column, Object value) {
         if (value != null) {
             where.append(" AND ").append(column).append(" = ?");
             params.add(value);
         }
+    }
+
+    /** How many tasks are in each state that has not ended (QUEUED, DISPATCHED, RUNNING, RETRYING), by the state index. */
+    public Map<String, Long> aliveByState() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String state : List.of("QUEUED", "DISPATCHED", "RUNNING", "RETRYING")) {
+            counts.put(state, 0L);
+        }
+        sql.sql("SELECT state, COUNT(*) AS n FROM tasks WHERE state IN " + ALIVE_STATES + " GROUP BY state")
+                .query(rs -> {
+                    counts.put(rs.getString("state"), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    /** When each of these tasks was created (epoch ms), by id; unknown ids are left out. */
+    public Map<String, Long> createdAt(Collection<String> ids) {
+        Map<String, Long> created = new HashMap<>();
+        if (ids.isEmpty()) {
+            return created;
+        }
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        sql.sql("SELECT id, created_at FROM tasks WHERE id IN (" + marks + ")").params(List.copyOf(ids))
+                .query(rs -> {
+                    created.put(rs.getString("id"), rs.getLong("created_at"));
+                });
+        return created;
     }
 
     /** Every task in one of these states, oldest first: what Redis must hold for them when it lost everything. */
@@ -174,7 +222,7 @@ public class TaskQueries {
                 rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
-                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null);
+                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null, null);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -2,16 +2,23 @@ package routes.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import routes.message.CodeVersion;
 import routes.message.RetryPolicy;
+import routes.message.SecretEnv;
 import routes.message.TaskSpec;
 
-/** A task as the API shows it. {@code events} is present on the single-task view only. */
+/**
+ * A task as the API shows it. {@code events} is present on the single-task view only, and there
+ * {@code waitingBecause}, in words, while it waits in its queue; env values of secret-looking
+ * names are shown masked ({@link SecretEnv}).
+ */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
-                       List<String> command, String shell, Map<String, String> env, String workdir,
+                       List<String> command, String shell,
+                       @JsonSerialize(converter = SecretEnv.MaskedMap.class) Map<String, String> env, String workdir,
                        int timeoutSeconds, Map<String, String> labels, String pinnedAgent, RetryPolicy retry,
                        @JsonInclude(JsonInclude.Include.NON_NULL) CodeVersion code,
                        Integer exitCode, String stdout, String stderr, boolean stdoutTruncated,
@@ -22,7 +29,8 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant scheduledAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String broadcastId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String residentId,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String waitingBecause) {
 
     /** For a job's run: how long after its scheduled time it started (null until it starts). */
     @JsonProperty
@@ -40,6 +48,14 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events);
+                residentId, events, waitingBecause);
+    }
+
+    /** The single-task view with why the task still waits in its queue (null unless it does). */
+    public TaskView waitingBecause(String why) {
+        return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
+                timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, stdout, stderr, stdoutTruncated, stderrTruncated,
+                message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
+                residentId, events, why);
     }
 }

@@ -1,0 +1,135 @@
+package routes.api;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.dispatch.TaskQueues;
+import routes.job.FireStore;
+import routes.redis.AgentLoad;
+import routes.redis.AgentRegistry;
+import routes.task.TaskEvents;
+import routes.task.TaskQueries;
+
+/**
+ * The operators' dashboard (GET /api/dashboard) in one answer, cheap enough to poll every 2 s: counts through indexes
+ * (alive tasks by state, the last hour's task events and fires), queues and agents from Redis in a few round trips,
+ * and the whole answer computed at most once a second per control node however many consoles poll.
+ */
+@Component
+@ControlRole
+public class Dashboard {
+
+    static final long HOUR = 3_600_000;
+    private static final long MINUTE = 60_000;
+    private static final long FRESH_MILLIS = 1000;
+    private static final int RECENT_FIRES = 20;
+
+    private final TaskQueries tasks;
+    private final TaskEvents events;
+    private final TaskQueues queues;
+    private final AgentRegistry agents;
+    private final FireStore fires;
+    private final Clock clock = Clock.systemUTC();
+    private volatile View last;
+
+    public Dashboard(TaskQueries tasks, TaskEvents events, TaskQueues queues, AgentRegistry agents, FireStore fires) {
+        this.tasks = tasks;
+        this.events = events;
+        this.queues = queues;
+        this.agents = agents;
+        this.fires = fires;
+    }
+
+    /**
+     * The dashboard.
+     *
+     * @param tasks     tasks that have not ended, by state
+     * @param lastHour  sums of {@code perMinute}
+     * @param perMinute the last 60 minutes, oldest first, each starting at {@code minute}
+     * @param queues    each queue's depth and the age of its oldest task (since it was created)
+     * @param agents    live (heartbeat within the agent timeout), of those draining and overloaded, and dead
+     * @param fires     job fires of the last hour by outcome, how late the fired ones were taken, the latest ones
+     */
+    public record View(Instant at, Map<String, Long> tasks, Totals lastHour, List<TaskEvents.Minute> perMinute,
+                       List<Queue> queues, Agents agents, FireStore.Recent fires) {
+    }
+
+    public record Totals(long succeeded, long failed, long retried) {
+    }
+
+    public record Queue(String type, String priority, long depth, Long oldestAgeMillis) {
+    }
+
+    public record Agents(int live, int draining, int overloaded, int dead, int slots, int busySlots) {
+    }
+
+    public View view() {
+        View cached = last;
+        long now = clock.millis();
+        if (cached != null && now - cached.at().toEpochMilli() < FRESH_MILLIS) {
+            return cached;
+        }
+        View fresh = compute(now);
+        last = fresh;
+        return fresh;
+    }
+
+    private View compute(long now) {
+        long firstMinute = (now / MINUTE) * MINUTE - 59 * MINUTE;
+        List<TaskEvents.Minute> counted = events.perMinute(firstMinute);
+        List<TaskEvents.Minute> minutes = new ArrayList<>(60);
+        long succeeded = 0;
+        long failed = 0;
+        long retried = 0;
+        int next = 0;
+        for (long minute = firstMinute; minute <= now; minute += MINUTE) {
+            while (next < counted.size() && counted.get(next).minute() < minute) {
+                next++;
+            }
+            TaskEvents.Minute m = next < counted.size() && counted.get(next).minute() == minute ? counted.get(next)
+                    : new TaskEvents.Minute(minute, 0, 0, 0);
+            minutes.add(m);
+            succeeded += m.succeeded();
+            failed += m.failed();
+            retried += m.retried();
+        }
+        return new View(Instant.ofEpochMilli(now), tasks.aliveByState(), new Totals(succeeded, failed, retried), minutes,
+                queues(now), agents(), fires.since(now - HOUR, RECENT_FIRES));
+    }
+
+    private List<Queue> queues(long now) {
+        List<TaskQueues.QueueHead> heads = queues.headsOfQueues();
+        Map<String, Long> created = tasks.createdAt(heads.stream().map(TaskQueues.QueueHead::head)
+                .filter(Objects::nonNull).toList());
+        return heads.stream().map(head -> {
+            Long since = head.head() == null ? null : created.get(head.head());
+            return new Queue(head.type(), head.priority(), head.depth(), since == null ? null : Math.max(0, now - since));
+        }).toList();
+    }
+
+    private Agents agents() {
+        int live = 0;
+        int draining = 0;
+        int overloaded = 0;
+        int dead = 0;
+        int slots = 0;
+        int busy = 0;
+        for (AgentLoad agent : agents.all()) {
+            if (!agent.alive()) {
+                dead++;
+                continue;
+            }
+            live++;
+            draining += agent.status().draining() ? 1 : 0;
+            overloaded += agent.status().overloaded() ? 1 : 0;
+            slots += agent.status().slots();
+            busy += Math.min(agent.held(), agent.status().slots());
+        }
+        return new Agents(live, draining, overloaded, dead, slots, busy);
+    }
+}

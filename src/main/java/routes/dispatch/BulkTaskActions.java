@@ -1,0 +1,87 @@
+package routes.dispatch;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
+import routes.domain.Conflict;
+import routes.domain.NotFound;
+import routes.task.TaskFilter;
+import routes.task.TaskQueries;
+import routes.task.TaskStore;
+import routes.task.TaskView;
+
+/**
+ * Retry or cancel every task a list filter keeps (the dead-letter view first of all), each exactly as the single
+ * retry or cancel does it, at most {@value #MAX} tasks per call, oldest first. A task the action does not apply to
+ * (a retry of a task that has not ended badly, a cancel of one that has ended) is skipped, not an error.
+ */
+@Component
+@ControlRole
+public class BulkTaskActions {
+
+    /** The most tasks one call acts on; a caller with more calls again (the done ones no longer match). */
+    public static final int MAX = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(BulkTaskActions.class);
+
+    private final TaskQueries queries;
+    private final TaskStore store;
+    private final TaskQueues queues;
+
+    public BulkTaskActions(TaskQueries queries, TaskStore store, TaskQueues queues) {
+        this.queries = queries;
+        this.store = store;
+        this.queues = queues;
+    }
+
+    /**
+     * What a bulk action did.
+     *
+     * @param matched how many tasks the filter matched in all (more than {@value #MAX}: only the first were acted on)
+     * @param done    how many were retried or cancelled
+     * @param skipped how many of those acted on were not (not in a state the action applies to, or gone)
+     */
+    public record Outcome(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) long matched,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED) int done,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED) int skipped,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                  description = "the most tasks one call acts on") int limit) {
+    }
+
+    /** Runs again each FAILED, TIMED_OUT or CANCELLED task the filter keeps, back in its queue. */
+    public Outcome retry(TaskFilter filter) {
+        return each(filter, "retry", id -> {
+            TaskView task = store.retry(id);
+            queues.enqueue(task);
+            return task;
+        });
+    }
+
+    /** Cancels each task the filter keeps that has not ended: out of its queue or inbox, or killed where it runs. */
+    public Outcome cancel(TaskFilter filter) {
+        return each(filter, "cancel", id -> {
+            TaskView task = store.cancel(id);
+            queues.withdraw(task);
+            return task;
+        });
+    }
+
+    private Outcome each(TaskFilter filter, String action, Function<String, TaskView> act) {
+        TaskQueries.Matched matched = queries.matching(filter, MAX);
+        int done = 0;
+        int skipped = 0;
+        for (String id : matched.ids()) {
+            try {
+                act.apply(id);
+                done++;
+            } catch (Conflict | NotFound notApplicable) {
+                skipped++;
+            }
+        }
+        log.info("Bulk {} of {}: {} matched, {} done, {} skipped", action, filter, matched.total(), done, skipped);
+        return new Outcome(matched.total(), done, skipped, MAX);
+    }
+}
