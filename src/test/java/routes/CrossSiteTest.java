@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,23 +18,23 @@ import routes.support.Api;
 import routes.support.Cluster;
 
 /**
- * A web page the operator visits must not reach Caravan through the browser. The browser holds the admin token
- * as a cached HTTP Basic password (hawtio asks for it) and sends it along with whatever a foreign page makes it
- * send: form posts, text/plain fetches, image and script loads. Each request here is one such page's.
+ * A web page the operator visits must not reach Caravan through the browser. The browser holds the console's session
+ * cookie and sends it along with whatever a foreign page makes it send: form posts, text/plain fetches, image and
+ * script loads (SameSite=Strict stops that in current browsers; these checks do not count on it). Each request here
+ * is one such page's: the cookie, but not the CSRF token, which no foreign page can read.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossSiteTest {
 
     private static final String EVIL = "http://evil.example";
     private static final String ALLOWED = "https://ops.example.com";
-    private static final String BASIC = "Basic " + Base64.getEncoder()
-            .encodeToString(("operator:" + Cluster.TOKEN).getBytes(StandardCharsets.UTF_8));
 
     private Path dir;
     private Cluster cluster;
     private Api api;
     private String ownOrigin;
     private String camelContext;
+    private Api.Session session;
 
     @BeforeAll
     void startControl(@TempDir Path dir) {
@@ -44,6 +43,7 @@ class CrossSiteTest {
         api = cluster.api();
         ownOrigin = "http://127.0.0.1:" + ((WebServerApplicationContext) cluster.controlContext()).getWebServer().getPort();
         camelContext = "org.apache.camel:context=control-0,type=context,name=\"control-0\"";
+        session = api.login("admin", Cluster.ADMIN_PASSWORD);
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class CrossSiteTest {
     @Test
     void aForeignPageCannotRunACommandThroughJolokia() {
         Path marker = dir.resolve("evil-was-here");
-        Api.Response response = basic(api.request("/actuator/jolokia").header("Origin", EVIL)
+        Api.Response response = cookie(api.request("/actuator/jolokia").header("Origin", EVIL)
                 .header("Content-Type", "text/plain").POST(body(touch(marker))));
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.text("message")).contains(EVIL).contains("caravan.security.allowed-origins");
@@ -63,13 +63,13 @@ class CrossSiteTest {
         assertThat(marker).doesNotExist();
 
         // hawtio on the node's own page still runs it: its Jolokia client posts text/json with the page's origin
-        Api.Response hawtio = basic(api.request("/actuator/jolokia").header("Origin", ownOrigin)
+        Api.Response hawtio = cookie(api.request("/actuator/jolokia").header("Origin", ownOrigin)
                 .header("Referer", ownOrigin + "/actuator/hawtio/camel/routes")
                 .header("Content-Type", "text/json").POST(body(touch(marker))));
         assertThat(hawtio.status()).isEqualTo(200);
         assertThat(hawtio.body().path("status").asInt()).as(hawtio.body().toString()).isEqualTo(200);
         assertThat(marker).exists();
-        assertThat(basic(api.request("/actuator/hawtio/").header("Referer", ownOrigin + "/actuator/hawtio/").GET())
+        assertThat(cookie(api.request("/actuator/hawtio/").header("Referer", ownOrigin + "/actuator/hawtio/").GET())
                 .status()).isEqualTo(200);
     }
 
@@ -78,7 +78,7 @@ class CrossSiteTest {
         // no Origin and no Referer (a privacy setting or an old browser): a simple POST with cached Basic
         // credentials is still refused, because a page could have sent it
         Path marker = dir.resolve("hidden-was-here");
-        Api.Response response = basic(api.request("/actuator/jolokia").header("Content-Type", "text/plain")
+        Api.Response response = cookie(api.request("/actuator/jolokia").header("Content-Type", "text/plain")
                 .POST(body(touch(marker))));
         assertThat(response.status()).isEqualTo(403);
         assertThat(response.text("message")).contains("Content-Type: application/json");
@@ -99,13 +99,13 @@ class CrossSiteTest {
             String exec = jolokia + "/exec/" + camelContext.replace("\"", "%22")
                     + "/requestStringBody(java.lang.String,java.lang.String)/"
                     + ("exec:/usr/bin/touch?args=" + marker).replace("/", "!/").replace("?", "%3F") + "/x";
-            Api.Response response = basic(api.request(exec).GET());
+            Api.Response response = cookie(api.request(exec).GET());
             assertThat(response.status()).as(jolokia).isEqualTo(403);
             assertThat(response.text("message")).contains("POST only");
             assertThat(marker).doesNotExist();
         }
         // nor a JSONP read for a <script> tag
-        Api.Response jsonp = basic(api.request("/actuator/jolokia/version?callback=steal").GET());
+        Api.Response jsonp = cookie(api.request("/actuator/jolokia/version?callback=steal").GET());
         assertThat(jsonp.status()).isEqualTo(403);
         assertThat(jsonp.body().toString()).doesNotContain("steal(");
     }
@@ -115,20 +115,20 @@ class CrossSiteTest {
         String queued = api.submit("{\"type\": \"nobody-takes-this\", \"command\": [\"true\"]}");
         long before = total();
 
-        Api.Response submit = basic(api.request("/api/tasks").header("Origin", EVIL)
+        Api.Response submit = cookie(api.request("/api/tasks").header("Origin", EVIL)
                 .header("Content-Type", "text/plain").POST(body("{\"command\": [\"true\"], \"x\": \"=\"}")));
         assertThat(submit.status()).isEqualTo(403);
         assertThat(submit.text("message")).contains(EVIL);
 
         // a form post with no Origin (an old browser) but the page as Referer
-        Api.Response cancel = basic(api.request("/api/tasks/" + queued + "/cancel").header("Referer", EVIL + "/page")
+        Api.Response cancel = cookie(api.request("/api/tasks/" + queued + "/cancel").header("Referer", EVIL + "/page")
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(body("")));
         assertThat(cancel.status()).isEqualTo(403);
         assertThat(cancel.text("message")).contains(EVIL);
         assertThat(cancel.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
 
         // a no-cors fetch: no body, no Content-Type, no Origin or Referer left
-        Api.Response bare = basic(api.request("/api/tasks/" + queued + "/cancel").POST(body("")));
+        Api.Response bare = cookie(api.request("/api/tasks/" + queued + "/cancel").POST(body("")));
         assertThat(bare.status()).isEqualTo(403);
 
         assertThat(total()).isEqualTo(before);
@@ -137,26 +137,27 @@ class CrossSiteTest {
 
     @Test
     void anOriginOnTheAllowListIsServed() {
-        Api.Response version = basic(api.request("/actuator/jolokia").header("Origin", ALLOWED)
+        Api.Response version = cookie(api.request("/actuator/jolokia").header("Origin", ALLOWED)
                 .header("Content-Type", "text/json").POST(body("{\"type\": \"version\"}")));
         assertThat(version.status()).isEqualTo(200);
         assertThat(version.body().path("status").asInt()).isEqualTo(200);
         assertThat(version.headers().firstValue("Access-Control-Allow-Origin")).contains(ALLOWED);
 
-        Api.Response submit = basic(api.request("/api/tasks").header("Origin", ALLOWED)
-                .header("Content-Type", "application/json").POST(body("{\"type\": \"nobody-takes-this\", \"command\": [\"true\"]}")));
+        // the allowed origin serves the console, which reads the CSRF token from its cookie
+        Api.Response submit = api.send(session.with(api.request("/api/tasks").header("Origin", ALLOWED)
+                .header("Content-Type", "application/json"), true).POST(body("{\"type\": \"nobody-takes-this\", \"command\": [\"true\"]}")), null);
         assertThat(submit.status()).isEqualTo(201);
     }
 
     @Test
     void aForeignOriginIsRefusedEvenForReads() {
-        Api.Response read = basic(api.request("/api/queues").header("Origin", EVIL).GET());
+        Api.Response read = cookie(api.request("/api/queues").header("Origin", EVIL).GET());
         assertThat(read.status()).isEqualTo(403);
         assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-        Api.Response sandboxed = basic(api.request("/actuator/jolokia").header("Origin", "null")
+        Api.Response sandboxed = cookie(api.request("/actuator/jolokia").header("Origin", "null")
                 .header("Content-Type", "text/json").POST(body("{\"type\": \"version\"}")));
         assertThat(sandboxed.status()).isEqualTo(403);
-        Api.Response script = basic(api.request("/actuator/prometheus").header("Sec-Fetch-Site", "cross-site")
+        Api.Response script = cookie(api.request("/actuator/prometheus").header("Sec-Fetch-Site", "cross-site")
                 .header("Sec-Fetch-Mode", "no-cors").GET());
         assertThat(script.status()).isEqualTo(403);
     }
@@ -173,10 +174,10 @@ class CrossSiteTest {
 
     @Test
     void anAllowedOriginIsAnOriginOnly() {
-        assertThat(new SecurityProperties(null, null, List.of("HTTPS://Ops.Example.com/")).allowedOrigins())
+        assertThat(new SecurityProperties(null, null, List.of("HTTPS://Ops.Example.com/"), null, Duration.ofDays(90)).allowedOrigins())
                 .containsExactly("https://ops.example.com");
         for (String wrong : new String[] {"ops.example.com", "https://ops.example.com/hawtio", "*", "null"}) {
-            assertThatThrownBy(() -> new SecurityProperties(null, null, List.of(wrong))).as(wrong)
+            assertThatThrownBy(() -> new SecurityProperties(null, null, List.of(wrong), null, Duration.ofDays(90))).as(wrong)
                     .hasMessageContaining("caravan.security.allowed-origins").hasMessageContaining(wrong);
         }
     }
@@ -187,8 +188,9 @@ class CrossSiteTest {
                  "arguments": ["exec:/usr/bin/touch?args=%s", ""]}""".formatted(camelContext.replace("\"", "\\\""), marker);
     }
 
-    private Api.Response basic(HttpRequest.Builder request) {
-        return api.send(request.header("Authorization", BASIC), null);
+    /** With the session cookie the browser keeps, as any page can make it send. */
+    private Api.Response cookie(HttpRequest.Builder request) {
+        return api.send(session.with(request, false), null);
     }
 
     private static HttpRequest.BodyPublisher body(String text) {

@@ -14,6 +14,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, message);
     }
 
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, message);
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, message);
     }

@@ -10,16 +10,17 @@ import routes.config.ControlRole;
 import routes.config.SecurityProperties;
 
 /**
- * Refuses what a page of another site can make the operator's browser send. The browser keeps the admin token
- * once hawtio has asked for it as a Basic password, and adds it to every request to this node, whichever page
- * sends it: a form post, a text/plain fetch, an image. So:
+ * Refuses what a page of another site can make the operator's browser send. The browser keeps the console's session
+ * cookie and adds it to every request to this node, whichever page sends it: a form post, a text/plain fetch, an
+ * image (the cookie is SameSite=Strict, which current browsers honour; these checks hold without it). So:
  * <ul>
  * <li>a request whose {@code Origin} names a page of another origin than the node's own is refused, unless that
  * origin is in {@code caravan.security.allowed-origins}; when a browser sends no Origin, {@code Sec-Fetch-Site}
  * (for all but following a link) and the {@code Referer} of a request that may change something decide;</li>
- * <li>a request with Basic credentials that may change something needs a Content-Type no page can send without
- * asking the node first (a CORS preflight, which it never grants): that covers browsers that hide where a
- * request came from;</li>
+ * <li>a request to hawtio or Jolokia that may change something and carries no Authorization header (so only the
+ * cookie speaks for it) needs a Content-Type no page can send without asking the node first (a CORS preflight, which
+ * it never grants): that covers browsers that hide where a request came from. API calls made with the cookie need
+ * the CSRF token instead ({@link WebSecurity});</li>
  * <li>Jolokia takes POST only: a GET can run an operation or read through a JSONP callback, and an image or
  * script tag of any page sends one with no Origin ({@link JolokiaAccess} refuses GET operations too).</li>
  * </ul>
@@ -44,7 +45,7 @@ public class CrossSiteCheck {
     }
 
     /** Why the request is refused (403), or null when it is not. */
-    public String refusal(HttpServletRequest request, boolean basicCredentials) {
+    public String refusal(HttpServletRequest request) {
         boolean safe = SAFE_METHODS.contains(request.getMethod());
         String origin = request.getHeader("Origin");
         String referer = originOf(request.getHeader("Referer"));
@@ -67,10 +68,11 @@ public class CrossSiteCheck {
             return "Jolokia takes POST only (a GET from an image or script tag of any page could run an operation):"
                     + " post the request as JSON to /actuator/jolokia";
         }
-        if (basicCredentials && !safe && simpleType(request.getContentType())) {
-            return "a request with HTTP Basic credentials that changes something must be sent with"
+        boolean cookieOnly = request.getHeader("Authorization") == null;
+        if (cookieOnly && !safe && !ApiGuard.mappedPath(request).startsWith("/api") && simpleType(request.getContentType())) {
+            return "a request made with the console's session that changes something must be sent with"
                     + " Content-Type: application/json (or with Authorization: Bearer): a page of any site can make"
-                    + " a browser send other types with the credentials it keeps";
+                    + " a browser send other types with the cookies it keeps";
         }
         return null;
     }

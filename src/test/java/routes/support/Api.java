@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -127,5 +130,49 @@ public class Api {
 
     public JsonNode task(String id) {
         return get("/api/tasks/" + id).body();
+    }
+
+    /** The same node's API with another token (null: none). */
+    public Api as(String otherToken) {
+        return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
+    }
+
+    /** A browser's login: the cookies it keeps, and the CSRF token it sends back on changes. */
+    public record Session(String cookies, String xsrf, Response login) {
+
+        /** The request with the session's cookies and, when it may change something, its CSRF token. */
+        public HttpRequest.Builder with(HttpRequest.Builder request, boolean change) {
+            request.header("Cookie", cookies);
+            if (change) {
+                request.header("X-XSRF-TOKEN", xsrf);
+            }
+            return request;
+        }
+    }
+
+    /** Logs in as the console does; the session is empty when the login was refused (see its {@code login}). */
+    public Session login(String name, String password) {
+        Response login = send(request("/api/session").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("name", name)
+                        .put("password", password).toString())), null);
+        // as a browser keeps them: the last value of each name, none for an emptied one
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String setCookie : login.headers().allValues("Set-Cookie")) {
+            String[] pair = setCookie.split(";", 2)[0].split("=", 2);
+            if (pair.length < 2 || pair[1].isEmpty()) {
+                kept.remove(pair[0]);
+            } else {
+                kept.put(pair[0], pair[1]);
+            }
+        }
+        String cookies = kept.entrySet().stream().map(cookie -> cookie.getKey() + "=" + cookie.getValue())
+                .collect(Collectors.joining("; "));
+        return new Session(cookies, kept.get("XSRF-TOKEN"), login);
+    }
+
+    /** Sends with a session's cookies (and CSRF token on changes), without a bearer token. */
+    public Response send(Session session, HttpRequest.Builder request) {
+        HttpRequest built = request.build();
+        return send(session.with(request, !built.method().equals("GET") && !built.method().equals("HEAD")), null);
     }
 }

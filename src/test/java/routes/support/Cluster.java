@@ -17,6 +17,8 @@ import routes.CaravanApplication;
 public class Cluster implements AutoCloseable {
 
     public static final String TOKEN = "test-admin-token-" + UUID.randomUUID();
+    /** The password of the user admin, which a control node makes at its first start. */
+    public static final String ADMIN_PASSWORD = "test-password-" + UUID.randomUUID();
 
     private final TestStores stores = new TestStores();
     private final Path dataDir;
@@ -36,6 +38,7 @@ public class Cluster implements AutoCloseable {
     public Cluster control(String... extraArgs) {
         List<String> args = new ArrayList<>(stores.databaseArgs());
         args.add("--caravan.security.admin-token=" + TOKEN);
+        args.add("--caravan.security.admin-password=" + ADMIN_PASSWORD);
         args.addAll(List.of(extraArgs));
         ConfigurableApplicationContext control = start("control", "control-" + nodes.size(), args.toArray(String[]::new));
         apis.add(new Api(port(control), TOKEN));

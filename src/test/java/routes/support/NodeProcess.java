@@ -58,7 +58,8 @@ public final class NodeProcess implements AutoCloseable {
     /** A control node with the cluster's admin token, serving its API on the given port. */
     public static NodeProcess control(TestStores stores, Path dataDir, String nodeId, int port, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--caravan.role=control", "--server.port=" + port,
-                "--caravan.control.node-id=" + nodeId, "--caravan.security.admin-token=" + Cluster.TOKEN));
+                "--caravan.control.node-id=" + nodeId, "--caravan.security.admin-token=" + Cluster.TOKEN,
+                "--caravan.security.admin-password=" + Cluster.ADMIN_PASSWORD));
         args.addAll(stores.redisArgs());
         args.addAll(stores.databaseArgs());
         args.addAll(List.of(extraArgs));

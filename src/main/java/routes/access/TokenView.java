@@ -1,0 +1,6 @@
+package routes.access;
+
+/** An API token as lists show it: never the token or its hash. Times in epoch ms; {@code expiresAt} null: never. */
+public record TokenView(String id, String user, String name, String role, long createdAt, Long expiresAt,
+                        Long lastUsedAt) {
+}
