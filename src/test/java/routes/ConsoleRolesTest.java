@@ -39,7 +39,6 @@ class ConsoleRolesTest {
     private Cluster cluster;
     private Api api;
     private int port;
-    private String adminPassword;
     private String failedTask;
     private String runningTask;
     private String job;
@@ -51,7 +50,6 @@ class ConsoleRolesTest {
         cluster = new Cluster(dir).control();
         api = cluster.api();
         port = ((WebServerApplicationContext) cluster.controlContext()).getWebServer().getPort();
-        adminPassword = ConsoleUsers.adminPassword(dir.resolve("control-0"));
         cluster.agent("roles-a", 4, "default", Map.of());
         ConsoleUsers.create(api, "vera", "viewer");
         ConsoleUsers.create(api, "otto", "operator");
@@ -121,7 +119,7 @@ class ConsoleRolesTest {
     @Test
     void anAdminSeesEveryControl() {
         try (Browser browser = new Browser(port, "admin")) {
-            browser.login("admin", adminPassword);
+            browser.login("admin", Cluster.ADMIN_PASSWORD);
             assertThat(browser.find(By.id("who-role")).getText()).isEqualTo("admin");
             assertThat(browser.present(By.id("nav-users"))).isTrue();
             assertThat(browser.present(By.id("nav-audit"))).isTrue();

@@ -39,7 +39,6 @@ class ConsoleTest {
     private Cluster cluster;
     private Api api;
     private int port;
-    private String adminPassword;
 
     @BeforeAll
     void start(@TempDir Path dir) {
@@ -47,7 +46,6 @@ class ConsoleTest {
         cluster = new Cluster(dir).control();
         api = cluster.api();
         port = ((WebServerApplicationContext) cluster.controlContext()).getWebServer().getPort();
-        adminPassword = ConsoleUsers.adminPassword(dir.resolve("control-0"));
         cluster.agent("console-a", 4, "default,bulk", Map.of());
         cluster.agent("console-b", 4, "default", Map.of());
         ConsoleUsers.create(api, "olga", "operator");
@@ -95,7 +93,7 @@ class ConsoleTest {
     @Test
     void anAdminCreatesAJobThroughTheCronEditorAndSeesItsNextFires() {
         try (Browser browser = new Browser(port, "job")) {
-            browser.login("admin", adminPassword);
+            browser.login("admin", Cluster.ADMIN_PASSWORD);
             browser.open("/jobs/new", "new");
             browser.type(By.id("job-name"), "console-nightly");
             browser.type(By.id("job-cron"), "0 61 9 * * ?");
@@ -183,7 +181,7 @@ class ConsoleTest {
         Api.Response resident = api.post("/api/residents",
                 "{\"name\": \"console-sleeper\", \"instances\": 1, \"task\": {\"command\": [\"sleep\", \"300\"]}}");
         try (Browser browser = new Browser(port, "admin")) {
-            browser.login("admin", adminPassword);
+            browser.login("admin", Cluster.ADMIN_PASSWORD);
             browser.open("/dashboard", "dashboard");
             browser.find(By.id("tiles"));
             browser.open("/tasks", "tasks");

@@ -1,25 +1,11 @@
 package routes.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-/** The console's users for browser tests: the first admin (its generated password) and one user per role. */
+/** Console users for browser tests, made through the API with the admin token (the admin is Cluster.ADMIN_PASSWORD's). */
 public final class ConsoleUsers {
 
     public static final String PASSWORD = "console-test-password-1";
 
     private ConsoleUsers() {
-    }
-
-    /** The first admin's password, generated at first start into the control node's data directory. */
-    public static String adminPassword(Path controlDataDir) {
-        try {
-            return Files.readString(controlDataDir.resolve("admin-password")).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Creates a user with {@link #PASSWORD} and the given role through the API (the admin token). */
