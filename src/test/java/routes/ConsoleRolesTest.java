@@ -135,8 +135,9 @@ class ConsoleRolesTest {
     @Test
     void aWrongPasswordIsRefusedAndLoggingOutEndsTheSession() {
         try (Browser browser = new Browser(port, "login")) {
-            browser.open("/tasks", "not-logged-in");
+            browser.visit("/tasks");
             browser.awaitPage("/login");
+            browser.shot("not-logged-in");
             browser.find(By.id("login-name")).sendKeys("vera");
             browser.find(By.id("login-password")).sendKeys("not her password");
             browser.click(By.id("login-submit"));

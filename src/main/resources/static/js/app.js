@@ -44,13 +44,15 @@ let session = null;       // {name, role}
 let cleanups = [];
 let generation = 0;
 
-whenUnauthorized(() => {
+whenUnauthorized(toLogin);
+
+function toLogin() {
   session = null;
   if (!location.hash.startsWith('#/login')) {
     const back = location.hash && location.hash !== '#/login' ? location.hash : '';
     location.hash = '#/login' + (back ? '?then=' + encodeURIComponent(back) : '');
   }
-});
+}
 
 /** Whether the logged-in user's role is at least {@code role}. */
 function can(role) {
@@ -101,7 +103,9 @@ async function route() {
     try {
       session = await api.session();
     } catch (e) {
-      if (e.status !== 401) {
+      if (e.status === 401) {
+        toLogin();
+      } else {
         renderChrome(null);
         replace(main, h('div.panel.error-panel', h('h2', 'The server cannot be reached'), h('p', e.message)));
       }
@@ -113,6 +117,7 @@ async function route() {
   renderChrome(match ? match[2] : null);
   replace(main);
   if (!match) {
+    main.dataset.loaded = 'true';
     main.appendChild(h('div.panel', h('h2', 'No such page'), h('p', h('a', { href: '#/dashboard' }, 'Back to the dashboard'))));
     return;
   }

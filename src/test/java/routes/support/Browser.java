@@ -73,6 +73,11 @@ public class Browser implements AutoCloseable {
         return this;
     }
 
+    /** Goes to a console route without waiting for it (it may send the browser elsewhere, e.g. to the login). */
+    public void visit(String route) {
+        driver.get(base + "/#" + route);
+    }
+
     /** Waits until the console has drawn the page of this route (its first data loaded). */
     public void awaitPage(String path) {
         wait.until(d -> {

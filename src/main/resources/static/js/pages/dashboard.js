@@ -11,7 +11,15 @@ export async function render(ctx) {
   ctx.el.append(h('div.page-head', h('h1', 'Dashboard'), h('span.live-dot', { title: 'updates every 2 s' }), stamp), body);
   const jobNames = new Map();
   const draw = async () => {
-    const data = await load();
+    let data;
+    try {
+      data = await load();
+    } catch (e) {
+      if (e.status === 401 || !ctx.live()) return;
+      replace(body, h('div.panel.error-panel#dash-error', h('h2', 'The dashboard cannot be read'), h('p', e.message)));
+      stamp.textContent = 'failed ' + time(Date.now()) + '; trying again';
+      return;
+    }
     if (data.fires.some(f => !jobNames.has(f.jobId))) {
       const jobs = await api.get('/api/jobs', { limit: 500 }).catch(() => ({ jobs: [] }));
       jobs.jobs.forEach(j => jobNames.set(j.id, j.name));
