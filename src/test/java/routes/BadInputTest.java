@@ -46,6 +46,7 @@ class BadInputTest {
             + " \"env\": {\"A\": \"1\"}, \"labels\": {\"zone\": \"a\"}}}";
     private static final String VERSION = "{\"project\": \"shop\", \"version\": \"1.0.0\", \"url\": \"http://127.0.0.1:1/shop.tar.gz\","
             + " \"sha256\": \"" + "a".repeat(64) + "\"}";
+    private static final String BULK = "{\"type\": \"never-run-bulk\", \"agent\": \"nobody-bulk\", \"state\": \"QUEUED\"}";
     /** Wrong values of every JSON kind, and values at the edges of what a parser or a column takes. */
     private static final List<String> WRONG = List.of("18446744073709551621", "-1", "1.5", "\"\"", "\"x\"", "[]", "{}",
             "true", "\"\\u0000\"", "\"" + "x".repeat(5000) + "\"", "\"99999999999999d\"", "\"+999999999-12-31T23:59:59Z\"",
@@ -56,6 +57,7 @@ class BadInputTest {
     private int port;
     private String jobId;
     private String residentId;
+    private String taskId;
 
     @BeforeAll
     void start(@TempDir Path dir) {
@@ -66,6 +68,7 @@ class BadInputTest {
         Api.Response resident = api.post("/api/residents", RESIDENT.replace("generated", "existing"));
         assertThat(resident.status()).as(resident.body().toString()).isEqualTo(201);
         residentId = resident.text("id");
+        taskId = api.submit(TASK);
     }
 
     @AfterAll
@@ -152,7 +155,12 @@ class BadInputTest {
                 new Endpoint("POST", "/api/residents", RESIDENT, "/api/residents"),
                 new Endpoint("PUT", "/api/residents/" + residentId, RESIDENT.replace("generated", "existing"), "/api/residents"),
                 new Endpoint("POST", "/api/residents/" + residentId + "/scale", "{\"instances\": 0}", "/api/residents"),
-                new Endpoint("POST", "/api/versions", VERSION, "/api/versions"));
+                new Endpoint("POST", "/api/versions", VERSION, "/api/versions"),
+                new Endpoint("POST", "/api/jobs/preview", "{\"schedule\": {\"cron\": \"0 0 3 * * ?\", \"timeZone\":"
+                        + " \"Europe/Berlin\"}, \"count\": 3}", "/api/jobs"),
+                // a filter no task matches, whichever field is dropped or changed
+                new Endpoint("POST", "/api/tasks/bulk-cancel", BULK, "/api/tasks"),
+                new Endpoint("POST", "/api/tasks/bulk-retry", BULK, "/api/tasks"));
         List<DynamicTest> tests = new ArrayList<>();
         for (Endpoint endpoint : endpoints) {
             for (String[] mutation : mutations(endpoint.valid())) {
@@ -178,6 +186,7 @@ class BadInputTest {
     @TestFactory
     Stream<DynamicTest> generatedQueryParameters() {
         Map<String, List<String>> lists = Map.of(
+                "/api/tasks/" + taskId + "/output", List.of("stdoutFrom", "stderrFrom"),
                 "/api/tasks", List.of("state", "type", "agent", "job", "broadcast", "resident", "exhausted", "limit", "offset"),
                 "/api/jobs", List.of("limit", "offset"),
                 "/api/jobs/" + jobId + "/next", List.of("count"),

@@ -182,8 +182,20 @@ class OpenApiTest {
         call("get", "/api/tasks", "state=SUCCEEDED&type=default&agent=" + AGENT + "&job=j&broadcast=b&resident=r"
                 + "&exhausted=false&limit=5&offset=0", null);
         call("get", "/api/queues", null, null);
+        call("get", "/api/tasks/{id}", null, null, waiting);
+        call("get", "/api/tasks/{id}/output", "stdoutFrom=0&stderrFrom=0", null, echo);
+        call("get", "/api/dashboard", null, null);
         call("post", "/api/tasks/{id}/cancel", null, null, waiting);
         call("post", "/api/tasks/{id}/retry", null, null, waiting);
+        String filter = """
+                {"state": "QUEUED", "type": "nobody", "agent": "%s", "job": "j", "broadcast": "b", "resident": "r",
+                 "exhausted": false}
+                """.formatted(AGENT);
+        call("post", "/api/tasks/bulk-cancel", null, filter);
+        call("post", "/api/tasks/bulk-retry", null, filter);
+        call("post", "/api/jobs/preview", null, """
+                {"schedule": {"cron": "0 9 * * 1-5", "timeZone": "Europe/Berlin"}, "count": 3}
+                """);
 
         String cron = call("post", "/api/jobs", null, """
                 {"name": "openapi-cron", "schedule": {"cron": "0 0 3 * * ?", "timeZone": "Europe/Berlin"},

@@ -83,13 +83,13 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         running.started(taskId, process);
         LiveCapture live = streamer.open(taskId, command.run().attempt());
         try {
-            return await(command, process, live);
+            return runToEnd(command, process, live);
         } finally {
             streamer.close(live);
         }
     }
 
-    private TaskExecResult await(TaskExecCommand command, Process process, LiveCapture live) {
+    private TaskExecResult runToEnd(TaskExecCommand command, Process process, LiveCapture live) {
         String taskId = command.run().taskId();
         Future<CapturedOutput> stdout = pumps.submit(() -> CapturedOutput.read(process.getInputStream(),
                 command.outputCap(), live::stdout));

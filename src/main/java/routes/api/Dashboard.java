@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.stereotype.Component;
+import routes.api.schema.DashboardView;
 import routes.config.ControlRole;
 import routes.dispatch.TaskQueues;
 import routes.job.FireStore;
@@ -35,7 +36,7 @@ public class Dashboard {
     private final AgentRegistry agents;
     private final FireStore fires;
     private final Clock clock = Clock.systemUTC();
-    private volatile View last;
+    private volatile DashboardView last;
 
     public Dashboard(TaskQueries tasks, TaskEvents events, TaskQueues queues, AgentRegistry agents, FireStore fires) {
         this.tasks = tasks;
@@ -45,41 +46,18 @@ public class Dashboard {
         this.fires = fires;
     }
 
-    /**
-     * The dashboard.
-     *
-     * @param tasks     tasks that have not ended, by state
-     * @param lastHour  sums of {@code perMinute}
-     * @param perMinute the last 60 minutes, oldest first, each starting at {@code minute}
-     * @param queues    each queue's depth and the age of its oldest task (since it was created)
-     * @param agents    live (heartbeat within the agent timeout), of those draining and overloaded, and dead
-     * @param fires     job fires of the last hour by outcome, how late the fired ones were taken, the latest ones
-     */
-    public record View(Instant at, Map<String, Long> tasks, Totals lastHour, List<TaskEvents.Minute> perMinute,
-                       List<Queue> queues, Agents agents, FireStore.Recent fires) {
-    }
-
-    public record Totals(long succeeded, long failed, long retried) {
-    }
-
-    public record Queue(String type, String priority, long depth, Long oldestAgeMillis) {
-    }
-
-    public record Agents(int live, int draining, int overloaded, int dead, int slots, int busySlots) {
-    }
-
-    public View view() {
-        View cached = last;
+    public DashboardView view() {
+        DashboardView cached = last;
         long now = clock.millis();
         if (cached != null && now - cached.at().toEpochMilli() < FRESH_MILLIS) {
             return cached;
         }
-        View fresh = compute(now);
+        DashboardView fresh = compute(now);
         last = fresh;
         return fresh;
     }
 
-    private View compute(long now) {
+    private DashboardView compute(long now) {
         long firstMinute = (now / MINUTE) * MINUTE - 59 * MINUTE;
         List<TaskEvents.Minute> counted = events.perMinute(firstMinute);
         List<TaskEvents.Minute> minutes = new ArrayList<>(60);
@@ -98,21 +76,23 @@ public class Dashboard {
             failed += m.failed();
             retried += m.retried();
         }
-        return new View(Instant.ofEpochMilli(now), tasks.aliveByState(), new Totals(succeeded, failed, retried), minutes,
-                queues(now), agents(), fires.since(now - HOUR, RECENT_FIRES));
+        return new DashboardView(Instant.ofEpochMilli(now), tasks.aliveByState(),
+                new DashboardView.Totals(succeeded, failed, retried), minutes, queues(now), agents(),
+                fires.since(now - HOUR, RECENT_FIRES));
     }
 
-    private List<Queue> queues(long now) {
+    private List<DashboardView.Queue> queues(long now) {
         List<TaskQueues.QueueHead> heads = queues.headsOfQueues();
         Map<String, Long> created = tasks.createdAt(heads.stream().map(TaskQueues.QueueHead::head)
                 .filter(Objects::nonNull).toList());
         return heads.stream().map(head -> {
             Long since = head.head() == null ? null : created.get(head.head());
-            return new Queue(head.type(), head.priority(), head.depth(), since == null ? null : Math.max(0, now - since));
+            return new DashboardView.Queue(head.type(), head.priority(), head.depth(),
+                    since == null ? null : Math.max(0, now - since));
         }).toList();
     }
 
-    private Agents agents() {
+    private DashboardView.Agents agents() {
         int live = 0;
         int draining = 0;
         int overloaded = 0;
@@ -130,6 +110,6 @@ public class Dashboard {
             slots += agent.status().slots();
             busy += Math.min(agent.held(), agent.status().slots());
         }
-        return new Agents(live, draining, overloaded, dead, slots, busy);
+        return new DashboardView.Agents(live, draining, overloaded, dead, slots, busy);
     }
 }

@@ -1,6 +1,5 @@
 package routes.dispatch;
 
-import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,22 +36,8 @@ public class BulkTaskActions {
         this.queues = queues;
     }
 
-    /**
-     * What a bulk action did.
-     *
-     * @param matched how many tasks the filter matched in all (more than {@value #MAX}: only the first were acted on)
-     * @param done    how many were retried or cancelled
-     * @param skipped how many of those acted on were not (not in a state the action applies to, or gone)
-     */
-    public record Outcome(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) long matched,
-                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED) int done,
-                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED) int skipped,
-                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
-                                  description = "the most tasks one call acts on") int limit) {
-    }
-
     /** Runs again each FAILED, TIMED_OUT or CANCELLED task the filter keeps, back in its queue. */
-    public Outcome retry(TaskFilter filter) {
+    public BulkOutcome retry(TaskFilter filter) {
         return each(filter, "retry", id -> {
             TaskView task = store.retry(id);
             queues.enqueue(task);
@@ -61,7 +46,7 @@ public class BulkTaskActions {
     }
 
     /** Cancels each task the filter keeps that has not ended: out of its queue or inbox, or killed where it runs. */
-    public Outcome cancel(TaskFilter filter) {
+    public BulkOutcome cancel(TaskFilter filter) {
         return each(filter, "cancel", id -> {
             TaskView task = store.cancel(id);
             queues.withdraw(task);
@@ -69,7 +54,7 @@ public class BulkTaskActions {
         });
     }
 
-    private Outcome each(TaskFilter filter, String action, Function<String, TaskView> act) {
+    private BulkOutcome each(TaskFilter filter, String action, Function<String, TaskView> act) {
         TaskQueries.Matched matched = queries.matching(filter, MAX);
         int done = 0;
         int skipped = 0;
@@ -82,6 +67,6 @@ public class BulkTaskActions {
             }
         }
         log.info("Bulk {} of {}: {} matched, {} done, {} skipped", action, filter, matched.total(), done, skipped);
-        return new Outcome(matched.total(), done, skipped, MAX);
+        return new BulkOutcome(matched.total(), done, skipped, MAX);
     }
 }

@@ -65,13 +65,13 @@ public class TaskEvents {
      */
     public List<Minute> perMinute(long since) {
         Map<Long, long[]> minutes = new TreeMap<>();
-        sql.sql("SELECT FLOOR(at / 60000) AS minute, state, COUNT(*) AS n FROM task_events WHERE at >= ? AND ("
+        sql.sql("SELECT FLOOR(at / 60000) AS bucket, state, COUNT(*) AS n FROM task_events WHERE at >= ? AND ("
                         + "state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING') "
                         + "OR (state = 'QUEUED' AND message LIKE 'retried by request%')) "
                         + "GROUP BY FLOOR(at / 60000), state")
                 .param(since)
                 .query(rs -> {
-                    long[] counts = minutes.computeIfAbsent(rs.getLong("minute"), m -> new long[3]);
+                    long[] counts = minutes.computeIfAbsent(rs.getLong("bucket"), m -> new long[3]);
                     int column = switch (rs.getString("state")) {
                         case "SUCCEEDED" -> 0;
                         case "FAILED", "TIMED_OUT" -> 1;

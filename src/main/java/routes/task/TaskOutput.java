@@ -1,6 +1,5 @@
 package routes.task;
 
-import io.swagger.v3.oas.annotations.media.Schema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
@@ -27,37 +26,23 @@ public class TaskOutput {
         this.live = live;
     }
 
-    /** What is new in each stream since the offsets given. */
-    public record Piece(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String stdout,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String stderr,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "stdoutFrom for the next read") long stdoutNext,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "stderrFrom for the next read") long stderrNext,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
-                    description = "the attempt may run now: the output is live; false: it is the recorded output")
-            boolean running,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "live: bytes after the offsets given"
-                    + " were dropped before this read (only the last ones are kept); ended: the record was cut at"
-                    + " caravan.agent.output-cap") boolean truncated) {
-    }
-
-    public Piece read(String id, long stdoutFrom, long stderrFrom) {
+    public OutputPiece read(String id, long stdoutFrom, long stderrFrom) {
         TaskView task = queries.find(id).orElseThrow(() -> TaskQueries.notFound(id));
         boolean running = task.state().equals("RUNNING") || task.state().equals("DISPATCHED");
         if (!running) {
             Slice out = slice(task.stdout(), 0, stdoutFrom);
             Slice err = slice(task.stderr(), 0, stderrFrom);
-            return new Piece(out.text(), err.text(), out.next(), err.next(), false,
+            return new OutputPiece(out.text(), err.text(), out.next(), err.next(), false,
                     task.stdoutTruncated() || task.stderrTruncated());
         }
         live.watch(id, Duration.ofSeconds(WATCH_SECONDS));
         LiveOutput.Window window = live.read(id);
         if (window == null || window.attempt() != task.attempt()) {
-            return new Piece("", "", stdoutFrom, stderrFrom, true, false);
+            return new OutputPiece("", "", stdoutFrom, stderrFrom, true, false);
         }
         Slice out = slice(window.stdout(), window.stdoutFrom(), stdoutFrom);
         Slice err = slice(window.stderr(), window.stderrFrom(), stderrFrom);
-        return new Piece(out.text(), err.text(), out.next(), err.next(), true, out.missed() || err.missed());
+        return new OutputPiece(out.text(), err.text(), out.next(), err.next(), true, out.missed() || err.missed());
     }
 
     private record Slice(String text, long next, boolean missed) {
