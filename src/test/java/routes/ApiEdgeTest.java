@@ -106,12 +106,14 @@ class ApiEdgeTest {
     @Test
     void everyApiPathNeedsTheToken() {
         for (String path : new String[] {"/api/tasks", "/api/agents", "/api/queues", "/api/tasks/x", "/actuator/prometheus",
-                "/actuator/hawtio/", "/actuator/jolokia/version", "/api/openapi.json"}) {
+                "/actuator/hawtio/", "/actuator/camelroutes", "/api/openapi.json"}) {
             Api.Response anonymous = api.send(api.request(path).GET(), null);
             assertThat(anonymous.status()).as(path).isEqualTo(401);
             assertThat(anonymous.text("message")).contains("Bearer");
             assertThat(api.send(api.request(path).GET(), "wrong-token").status()).as(path).isEqualTo(401);
         }
+        assertThat(api.send(api.request("/actuator/jolokia").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"version\"}")), null).status()).isEqualTo(401);
         Api.Response submit = api.send(api.request("/api/tasks").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"command\": [\"true\"]}")), null);
         assertThat(submit.status()).isEqualTo(401);

@@ -40,7 +40,9 @@ public class EdgeAnswers implements AuthenticationEntryPoint, AccessDeniedHandle
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException reason)
             throws IOException {
         String path = ApiGuard.mappedPath(request);
-        if (path.startsWith("/actuator/hawtio") && "GET".equals(request.getMethod())) {
+        String accept = request.getHeader("Accept");
+        if (path.startsWith("/actuator/hawtio") && "GET".equals(request.getMethod()) && accept != null
+                && accept.contains("text/html")) {
             response.sendRedirect(request.getContextPath() + "/#/login");
             return;
         }
