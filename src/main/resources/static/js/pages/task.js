@@ -35,7 +35,7 @@ export async function render(ctx) {
     try {
       chunk = await api.get(`/api/tasks/${enc(id)}/output`, { stdoutFrom: output.stdoutNext, stderrFrom: output.stderrNext });
     } catch (e) {
-      if (e.status === 404 || e.status === 400) { output.supported = false; return pollOutput(); }
+      if ([400, 403, 404].includes(e.status)) { output.supported = false; return pollOutput(); }
       throw e;
     }
     if (!ctx.live()) return;
