@@ -2,36 +2,36 @@
 import { h, svg } from './dom.js';
 
 /**
- * A line chart of series over time. points: [{t: epoch ms, ...values}], series: [{key, label, color}].
+ * Stacked columns of series over time, one column per point: points [{t: epoch ms, ...values}], series
+ * [{key, label, color}]. The drawing stretches to the panel's width; its labels are HTML so they do not stretch.
  */
-export function lineChart(points, series, { width = 560, height = 170, title } = {}) {
-  const pad = { l: 34, r: 8, t: 10, b: 20 };
-  const w = width - pad.l - pad.r;
-  const hgt = height - pad.t - pad.b;
-  const ts = points.map(p => p.t);
-  const t0 = ts.length ? Math.min(...ts) : Date.now() - 3600000;
-  const t1 = ts.length ? Math.max(...ts) : Date.now();
-  const max = Math.max(1, ...points.flatMap(p => series.map(s => Number(p[s.key]) || 0)));
-  const top = niceCeil(max);
-  const x = t => pad.l + (t1 === t0 ? w : ((t - t0) / (t1 - t0)) * w);
-  const y = v => pad.t + hgt - (v / top) * hgt;
-  const grid = [0, 0.5, 1].map(f => {
-    const v = Math.round(top * f);
-    return [svg('line', { x1: pad.l, x2: pad.l + w, y1: y(v), y2: y(v), class: 'gridline' }),
-      svg('text', { x: pad.l - 4, y: y(v) + 3, class: 'axis', 'text-anchor': 'end' }, String(v))];
+export function columnChart(points, series, { height = 160, title } = {}) {
+  const n = Math.max(points.length, 1);
+  const totals = points.map(p => series.reduce((a, s) => a + (Number(p[s.key]) || 0), 0));
+  const top = niceCeil(Math.max(1, ...totals));
+  const W = n * 10;
+  const cols = points.map((p, i) => {
+    let y = height;
+    return series.map(s => {
+      const v = Number(p[s.key]) || 0;
+      if (!v) return null;
+      const hgt = (v / top) * height;
+      y -= hgt;
+      return svg('rect', { x: i * 10 + 1, y: y.toFixed(2), width: 8, height: hgt.toFixed(2), fill: s.color },
+        svg('title', null, `${clock(p.t)} ${s.label} ${v}`));
+    });
   });
-  const ticks = [t0, (t0 + t1) / 2, t1].map((t, i) => svg('text', {
-    x: x(t), y: height - 5, class: 'axis', 'text-anchor': i === 0 ? 'start' : i === 2 ? 'end' : 'middle',
-  }, clock(t)));
-  const lines = series.map(s => {
-    const d = points.map((p, i) => (i ? 'L' : 'M') + x(p.t).toFixed(1) + ' ' + y(Number(p[s.key]) || 0).toFixed(1)).join(' ');
-    return svg('path', { d: d || 'M0 0', class: 'series', stroke: s.color, fill: 'none' });
-  });
-  const totals = series.map(s => points.reduce((a, p) => a + (Number(p[s.key]) || 0), 0));
+  const grid = [0.25, 0.5, 0.75].map(f => svg('line', { x1: 0, x2: W, y1: height * (1 - f), y2: height * (1 - f), class: 'gridline' }));
+  const sums = series.map(s => points.reduce((a, p) => a + (Number(p[s.key]) || 0), 0));
+  const ticks = points.length ? [points[0].t, points[Math.floor((points.length - 1) / 2)].t, points[points.length - 1].t] : [];
   return h('figure.chart', title ? h('figcaption', title) : null,
-    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title || 'chart' },
-      grid, ticks, lines),
-    h('div.legend', series.map((s, i) => h('span', h('i', { style: 'background:' + s.color }), s.label + ' ' + totals[i]))));
+    h('div.chart-body',
+      h('div.chart-y', h('span', String(top)), h('span', String(top / 2)), h('span', '0')),
+      h('div.chart-plot',
+        svg('svg', { viewBox: `0 0 ${W} ${height}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': title || 'chart', style: `height:${height}px` },
+          grid, cols),
+        h('div.chart-x', ticks.map(t => h('span', clock(t)))))),
+    h('div.legend', series.map((s, i) => h('span', h('i', { style: 'background:' + s.color }), s.label + ' ' + sums[i]))));
 }
 
 /** Horizontal bars: [{label, value, class}]. */

@@ -1,7 +1,7 @@
 // The dashboard: tasks by state, the last hour as charts, queues, agents and job fires; refreshed every 2 s.
 import { api } from '../api.js';
 import { h, replace, table, duration, stateBadge, time, ago } from '../dom.js';
-import { lineChart, bars } from '../chart.js';
+import { columnChart, bars } from '../chart.js';
 
 const ALIVE = ['QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING'];
 
@@ -109,7 +109,7 @@ function view(d, jobNames) {
     h('section.cols',
       h('div.panel.wide',
         h('h2', 'Last hour, per minute'),
-        lineChart(d.minutes, [
+        columnChart(d.minutes, [
           { key: 'succeeded', label: 'succeeded', color: 'var(--ok)' },
           { key: 'failed', label: 'failed', color: 'var(--bad)' },
           { key: 'retried', label: 'retried', color: 'var(--warn)' },
@@ -131,7 +131,7 @@ function view(d, jobNames) {
           { title: 'priority', cell: q => q.priority },
           { title: 'waiting', cell: q => String(q.depth), class: 'num' },
           { title: 'oldest', cell: q => q.oldest == null ? '—' : duration(q.oldest), class: 'num' },
-        ], d.queues, { empty: 'No task waits.', id: 'queues' })),
+        ], d.queues.filter(q => q.depth > 0), { empty: 'No task waits.', id: 'queues' })),
       h('div.panel',
         h('h2', 'Job fires, last hour'),
         d.firesSummary ? firesSummary(d.firesSummary) : null,
