@@ -70,7 +70,7 @@ class ConsoleRolesTest {
 
     @Test
     void aViewerSeesNothingThatChangesAnythingAndTheApiRefusesItAnyway() {
-        try (Browser browser = new Browser(port, "viewer")) {
+        try (Browser browser = new Browser(port, "roles-viewer")) {
             browser.login("vera", ConsoleUsers.PASSWORD);
             assertThat(browser.find(By.id("who-role")).getText()).isEqualTo("viewer");
             assertThat(browser.present(By.id("nav-users"))).isFalse();
@@ -90,7 +90,7 @@ class ConsoleRolesTest {
 
     @Test
     void anOperatorSeesTheOperationalControlsButNoDefinitionsUsersOrAudit() {
-        try (Browser browser = new Browser(port, "operator")) {
+        try (Browser browser = new Browser(port, "roles-operator")) {
             browser.login("otto", ConsoleUsers.PASSWORD);
             assertThat(browser.find(By.id("who-role")).getText()).isEqualTo("operator");
             assertThat(browser.present(By.id("nav-users"))).isFalse();
@@ -118,7 +118,7 @@ class ConsoleRolesTest {
 
     @Test
     void anAdminSeesEveryControl() {
-        try (Browser browser = new Browser(port, "admin")) {
+        try (Browser browser = new Browser(port, "roles-admin")) {
             browser.login("admin", Cluster.ADMIN_PASSWORD);
             assertThat(browser.find(By.id("who-role")).getText()).isEqualTo("admin");
             assertThat(browser.present(By.id("nav-users"))).isTrue();
@@ -134,7 +134,7 @@ class ConsoleRolesTest {
 
     @Test
     void aWrongPasswordIsRefusedAndLoggingOutEndsTheSession() {
-        try (Browser browser = new Browser(port, "login")) {
+        try (Browser browser = new Browser(port, "roles-login")) {
             browser.visit("/tasks");
             browser.awaitPage("/login");
             browser.shot("not-logged-in");

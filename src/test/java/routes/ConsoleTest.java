@@ -180,7 +180,7 @@ class ConsoleTest {
         String job = api.createJob("{\"name\": \"console-tour\", \"schedule\": {\"every\": \"1h\"}, \"task\": {\"command\": [\"true\"]}}");
         Api.Response resident = api.post("/api/residents",
                 "{\"name\": \"console-sleeper\", \"instances\": 1, \"task\": {\"command\": [\"sleep\", \"300\"]}}");
-        try (Browser browser = new Browser(port, "admin")) {
+        try (Browser browser = new Browser(port, "tour")) {
             browser.login("admin", Cluster.ADMIN_PASSWORD);
             browser.open("/dashboard", "dashboard");
             browser.find(By.id("tiles"));

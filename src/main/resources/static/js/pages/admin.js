@@ -124,7 +124,7 @@ export async function renderTokens(ctx) {
           await draw();
         } catch (err) { error.textContent = err.message; }
       },
-    }, h('h2', 'New token'), field('Name', name), field('Role', role), field('Expires', expires, 'optional'),
+    }, h('h2', 'New token'), field('Name', name), field('Role', role), field('Expires (optional)', expires),
     h('button.btn.primary#token-create', { type: 'submit' }, 'Create'), error),
     shown, list);
   await draw();

@@ -56,7 +56,7 @@ export async function renderOne(ctx) {
             h('dt', 'max running'), h('dd', job.maxRunning == null ? 'no limit' : String(job.maxRunning)),
             h('dt', 'misfire'), h('dd', job.misfire)),
           h('h3', 'Next fires'),
-          next && next.next.length ? h('ol.fires#job-next', next.next.map(n => h('li.mono', n))) : h('p.empty', job.paused ? 'Paused.' : 'No more fires.')),
+          next && next.next.length ? h('ol.fires#job-next', next.next.map(n => fireItem(n, next.timeZone))) : h('p.empty', job.paused ? 'Paused.' : 'No more fires.')),
         h('section.panel',
           h('h2', 'Task'),
           h('pre.code', commandText(job.task)),
@@ -108,6 +108,15 @@ function jobActions(ctx, job, redraw) {
     }, 'Delete'));
   }
   return out;
+}
+
+/** A fire time as the server words it, with its weekday in the job's zone in front. */
+function fireItem(iso, zone) {
+  let day = '';
+  try {
+    day = new Intl.DateTimeFormat('en', { weekday: 'short', timeZone: zone || 'UTC' }).format(new Date(iso));
+  } catch { /* an unknown zone: no weekday */ }
+  return h('li.mono', h('span.muted', day + ' '), iso);
 }
 
 function zones() {
@@ -163,7 +172,7 @@ export async function renderEdit(ctx) {
       replace(preview,
         h('p.big.ok#preview-description', r.description),
         h('p.muted', 'next fires in ' + r.timeZone),
-        h('ol.fires#preview-next', r.next.map(n => h('li.mono', n))));
+        h('ol.fires#preview-next', r.next.map(n => fireItem(n, r.timeZone))));
     } catch (e) {
       if (mine !== seq || !ctx.live()) return;
       replace(preview, h('p.form-error#preview-error', e.message));
