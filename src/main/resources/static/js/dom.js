@@ -19,6 +19,7 @@ export function h(spec, attrs, ...children) {
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k === 'class') el.className = v;
+    else if (k === 'style') el.style.cssText = v;   // through the CSSOM: allowed under a CSP without 'unsafe-inline'
     else if (k === 'value') el.value = v;
     else if (k === 'checked' || k === 'disabled' || k === 'selected') el[k] = !!v;
     else if (k === 'href') el.setAttribute('href', safeHref(v));
@@ -47,7 +48,8 @@ function safeHref(v) {
 export function svg(tag, attrs, ...children) {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs || {})) {
-    if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+    if (v === undefined || v === null) continue;
+    if (k === 'style') el.style.cssText = v; else el.setAttribute(k, String(v));
   }
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
