@@ -121,7 +121,9 @@ async function bulkAction(ctx, button, verb, filter, total) {
     verb === 'retry' ? 'Retry them' : 'Cancel them', verb === 'cancel');
   if (!ok) return;
   const result = await act(button, () => api.post('/api/tasks/bulk-' + verb, bulkBody(filter)));
-  toast(`${result.matched} matched, ${result.done} ${verb === 'retry' ? 'retried' : 'cancelled'}, ${result.skipped} skipped`);
+  const rest = result.limit && result.matched > result.limit
+    ? `; one call acts on ${result.limit} at most: ${verb} again for the rest` : '';
+  toast(`${result.matched} matched, ${result.done} ${verb === 'retry' ? 'retried' : 'cancelled'}, ${result.skipped} skipped${rest}`);
   dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
