@@ -184,6 +184,10 @@ class ConsoleTest {
             browser.login("admin", Cluster.ADMIN_PASSWORD);
             browser.open("/dashboard", "dashboard");
             browser.find(By.id("tiles"));
+            // it updates itself without a reload
+            String stamp = browser.find(By.id("dash-updated")).getText();
+            browser.until(d -> !d.findElement(By.id("dash-updated")).getText().equals(stamp));
+            assertThat(browser.find(By.id("tile-succeeded")).getText()).doesNotStartWith("0");
             browser.open("/tasks", "tasks");
             browser.open("/tasks/" + task, "task");
             browser.awaitText(By.id("stdout"), "<script>alert(1)</script>");
