@@ -15,6 +15,7 @@ public final class LiveCapture {
     private final Stream stdout;
     private final Stream stderr;
     volatile boolean pushed;
+    volatile boolean closed;
     volatile long watchCheckedAt;
     volatile boolean watched;
 

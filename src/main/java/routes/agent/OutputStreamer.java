@@ -56,11 +56,16 @@ public class OutputStreamer implements DisposableBean {
     /** The run ended: its live output goes (the recorded output takes over). */
     public void close(LiveCapture capture) {
         running.remove(capture.taskId, capture);
-        if (capture.pushed) {
-            try {
-                live.delete(capture.taskId);
-            } catch (RuntimeException e) {
-                log.debug("Could not delete the live output of {} (it expires by itself): {}", capture.taskId, e.toString());
+        // after a push in progress, so that no push comes after the delete
+        synchronized (capture) {
+            capture.closed = true;
+            if (capture.pushed) {
+                try {
+                    live.delete(capture.taskId);
+                } catch (RuntimeException e) {
+                    log.debug("Could not delete the live output of {} (it expires by itself): {}", capture.taskId,
+                            e.toString());
+                }
             }
         }
     }
@@ -80,6 +85,14 @@ public class OutputStreamer implements DisposableBean {
         if (!capture.hasPending()) {
             return;
         }
+        synchronized (capture) {
+            if (!capture.closed) {
+                push(capture, now);
+            }
+        }
+    }
+
+    private void push(LiveCapture capture, long now) {
         if (now - capture.watchCheckedAt >= WATCH_CHECK_MILLIS) {
             capture.watched = live.watched(capture.taskId);
             capture.watchCheckedAt = now;
