@@ -215,6 +215,8 @@ class AccessTest {
         assertThat(cookies).anySatisfy(cookie -> assertThat(cookie).startsWith("CARAVAN_SESSION=").contains("HttpOnly")
                 .containsIgnoringCase("SameSite=Strict"));
         assertThat(cookies).anySatisfy(cookie -> assertThat(cookie).startsWith("XSRF-TOKEN=").doesNotContain("HttpOnly"));
+        assertThat(admin.as(null).get("/").headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("script-src 'self'").contains("frame-ancestors 'none'");
 
         Api anonymous = admin.as(null);
         assertThat(anonymous.send(session.with(anonymous.request("/api/session").GET(), false), null).body()

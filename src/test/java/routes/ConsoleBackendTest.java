@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -124,6 +126,18 @@ class ConsoleBackendTest {
         assertThat(api.post("/api/tasks/bulk-cancel", "{\"state\": \"NOPE\"}").status()).isEqualTo(400);
         assertThat(api.post("/api/tasks/bulk-cancel", "{\"colour\": \"red\"}").text("message")).contains("colour");
         api.post("/api/tasks/bulk-cancel", "{\"type\": \"bulk\"}");
+    }
+
+    @Test
+    void aTaskIsFoundByItsKeyWhateverItsType() {
+        String id = api.submit("{\"type\": \"nobody-takes-this\", \"key\": \"order 42/line 7\", \"command\": [\"true\"]}");
+        api.submit("{\"type\": \"nobody-takes-this\", \"key\": \"order 42/line 8\", \"command\": [\"true\"]}");
+        JsonNode found = api.get("/api/tasks?key=" + URLEncoder.encode("order 42/line 7", StandardCharsets.UTF_8)).body();
+        assertThat(found.path("total").asInt()).isEqualTo(1);
+        assertThat(found.path("tasks").path(0).path("id").asText()).isEqualTo(id);
+        Api.Response cancelled = api.post("/api/tasks/bulk-cancel", "{\"key\": \"order 42/line 7\"}");
+        assertThat(cancelled.body().path("done").asInt()).isEqualTo(1);
+        assertThat(api.task(id).path("state").asText()).isEqualTo("CANCELLED");
     }
 
     @Test

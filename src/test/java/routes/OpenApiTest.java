@@ -178,7 +178,7 @@ class OpenApiTest {
         call("get", "/api/tasks/{id}", null, null, echo);
         call("get", "/api/tasks/{id}", null, null, failing);
         call("get", "/api/tasks", "limit=50&offset=0", null);
-        call("get", "/api/tasks", "state=SUCCEEDED&type=default&agent=" + AGENT + "&job=j&broadcast=b&resident=r"
+        call("get", "/api/tasks", "state=SUCCEEDED&type=default&agent=" + AGENT + "&job=j&broadcast=b&resident=r&key=k"
                 + "&exhausted=false&limit=5&offset=0", null);
         call("get", "/api/queues", null, null);
         call("get", "/api/tasks/{id}", null, null, waiting);
@@ -188,7 +188,7 @@ class OpenApiTest {
         call("post", "/api/tasks/{id}/retry", null, null, waiting);
         String filter = """
                 {"state": "QUEUED", "type": "nobody", "agent": "%s", "job": "j", "broadcast": "b", "resident": "r",
-                 "exhausted": false}
+                 "key": "k", "exhausted": false}
                 """.formatted(AGENT);
         call("post", "/api/tasks/bulk-cancel", null, filter);
         call("post", "/api/tasks/bulk-retry", null, filter);

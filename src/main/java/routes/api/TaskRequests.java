@@ -31,7 +31,7 @@ public class TaskRequests {
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
             "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code");
-    private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident",
+    private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident", "key",
             "exhausted");
     private static final Set<String> CODE_FIELDS = Set.of("project", "version");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
@@ -49,16 +49,17 @@ public class TaskRequests {
         this.paging = paging;
     }
 
-    /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, exhausted, limit, offset. */
+    /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, key, exhausted, limit, offset. */
     public TaskFilter filter(Map<String, Object> query) {
         return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
                 QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
-                QueryParameters.value(query, "resident"), exhausted(query), paging.page(query));
+                QueryParameters.value(query, "resident"), QueryParameters.value(query, "key"), exhausted(query),
+                paging.page(query));
     }
 
     /**
      * The body of a bulk retry or cancel: the filter fields of a task list ({"state", "type", "agent", "job",
-     * "broadcast", "resident", "exhausted"}), at least one of them, each as the list's query takes it.
+     * "broadcast", "resident", "key", "exhausted"}), at least one of them, each as the list's query takes it.
      */
     public TaskFilter bulkFilter(String body) {
         JsonNode node = json.read(body == null || body.isBlank() ? "{}" : body);
@@ -79,7 +80,11 @@ public class TaskRequests {
                         ? "true or false" : "a string") + ", got " + value);
             }
             String text = RequestJson.noNul(field.getKey(), value.asText());
-            if (!field.getKey().equals("state") && !field.getKey().equals("exhausted")) {
+            if (field.getKey().equals("key")) {
+                if (text.isEmpty() || text.length() > MAX_KEY) {
+                    throw ApiException.badRequest("key must be 1-" + MAX_KEY + " characters");
+                }
+            } else if (!field.getKey().equals("state") && !field.getKey().equals("exhausted")) {
                 RequestJson.requireMatch(field.getKey(), text, AGENT);
             }
             query.put(field.getKey(), text);
@@ -90,7 +95,7 @@ public class TaskRequests {
         }
         return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
                 QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
-                QueryParameters.value(query, "resident"), exhausted(query), null);
+                QueryParameters.value(query, "resident"), QueryParameters.value(query, "key"), exhausted(query), null);
     }
 
     /** An output offset of GET /api/tasks/{id}/output (?stdoutFrom=, ?stderrFrom=): a byte offset, 0 when not given. */

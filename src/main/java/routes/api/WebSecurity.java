@@ -19,6 +19,8 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import routes.access.AuditLog;
 import routes.access.TokenStore;
 import routes.access.UserStore;
@@ -44,6 +46,13 @@ import routes.config.ControlRole;
 public class WebSecurity {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    /**
+     * What the console's pages may load and run: their own scripts and styles only (no inline script, no inline style
+     * element), in no frame. Even text that slipped into a page as markup could run nothing. hawtio, under /actuator,
+     * is not held to it.
+     */
+    static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     @Bean
     public SecurityFilterChain caravanSecurity(HttpSecurity http, AdminToken adminToken, TokenStore tokens,
@@ -65,6 +74,9 @@ public class WebSecurity {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .exceptionHandling(refusals -> refusals.authenticationEntryPoint(answers).accessDeniedHandler(answers))
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        request -> !ApiGuard.mappedPath(request).startsWith("/actuator"),
+                        new StaticHeadersWriter("Content-Security-Policy", CONSOLE_POLICY))))
                 .addFilterAfter(csrfCookie(), CsrfFilter.class)
                 .addFilterAfter(new Credentials(adminToken, tokens, users, answers), CsrfFilter.class)
                 .addFilterAfter(new AuditTrail(audit, roles, mapper), Credentials.class)

@@ -95,6 +95,7 @@ public class TaskQueries {
         narrow(where, params, "job_id", filter.job());
         narrow(where, params, "broadcast_id", filter.broadcast());
         narrow(where, params, "resident_id", filter.resident());
+        narrow(where, params, "idempotency_key", filter.key());
         narrow(where, params, "exhausted", filter.exhausted());
         return where.toString();
     }

@@ -14,6 +14,7 @@ public record TaskFilterRequest(
         @Schema(description = "only tasks made by this job (its id)") String job,
         @Schema(description = "only the tasks of this broadcast") String broadcast,
         @Schema(description = "only the instances of this resident") String resident,
+        @Schema(description = "only the task submitted with this idempotency key", maxLength = 128) String key,
         @Schema(description = "true: only tasks that ended failed with no attempt left (the dead-letter view)")
         Boolean exhausted) {
 }

@@ -4,7 +4,7 @@ import { h, replace, table, stateBadge, timeEl, commandText, act, confirmDialog,
 import { taskFields } from '../forms.js';
 
 const STATES = ['QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
-const FILTERS = ['state', 'type', 'agent', 'job', 'broadcast', 'resident', 'exhausted'];
+const FILTERS = ['state', 'type', 'agent', 'job', 'broadcast', 'resident', 'key', 'exhausted'];
 const PAGE = 50;
 
 export async function render(ctx) {
@@ -20,6 +20,7 @@ export async function render(ctx) {
     job: h('input#filter-job', { value: filter.job, placeholder: 'job id' }),
     broadcast: h('input#filter-broadcast', { value: filter.broadcast, placeholder: 'broadcast id' }),
     resident: h('input#filter-resident', { value: filter.resident, placeholder: 'resident id' }),
+    key: h('input#filter-key', { value: filter.key, placeholder: 'key' }),
     exhausted: h('input#filter-exhausted', { type: 'checkbox', checked: filter.exhausted === 'true' }),
   };
   const idInput = h('input#filter-id.mono', { placeholder: 'task id → open' });
@@ -43,7 +44,7 @@ export async function render(ctx) {
   ctx.el.append(
     h('div.page-head', h('h1', 'Tasks'), actions),
     h('form.filters#task-filters', { onsubmit: apply },
-      inputs.state, inputs.type, inputs.agent, inputs.job, inputs.broadcast, inputs.resident,
+      inputs.state, inputs.type, inputs.agent, inputs.job, inputs.broadcast, inputs.resident, inputs.key,
       h('label.inline', inputs.exhausted, ' no attempts left'),
       idInput,
       h('button.btn#filter-apply', { type: 'submit' }, 'Filter'),
