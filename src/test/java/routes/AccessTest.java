@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,10 +96,8 @@ class AccessTest {
     void everyOperationNeedsTheRoleItsDescriptionDeclares() {
         JsonNode paths = admin.get("/api/openapi.json").body().path("paths");
         Map<String, String> declared = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> byPath = paths.fields(); byPath.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = byPath.next();
-            for (Iterator<Map.Entry<String, JsonNode>> byMethod = path.getValue().fields(); byMethod.hasNext(); ) {
-                Map.Entry<String, JsonNode> operation = byMethod.next();
+        for (Map.Entry<String, JsonNode> path : paths.properties()) {
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
                 if (operation.getValue().has("security")) {
                     declared.put(operation.getKey().toUpperCase() + " " + path.getKey(),
                             operation.getValue().path("security").path(0).path("bearer").path(0).asText());
@@ -158,6 +155,12 @@ class AccessTest {
         });
         Api.Response refused = caller.get("viewer").post("/api/tasks", "{\"command\": [\"true\"]}");
         assertThat(refused.text("message")).isEqualTo("this needs the role operator; table-viewer has the role viewer");
+
+        // a request no operation is found for is an admin's: the API never serves anything to a lower role by mistake
+        assertThat(caller.get("operator").delete("/api/jobs/no-such-thing/").status()).isEqualTo(403);
+        assertThat(caller.get("viewer").get("/api/no-such-thing").status()).isEqualTo(403);
+        assertThat(caller.get("admin").get("/api/no-such-thing").status()).isEqualTo(404);
+        assertThat(caller.get("viewer").get("/api/openapi.json").status()).isEqualTo(200);
     }
 
     @Test

@@ -25,8 +25,9 @@ import routes.config.ControlRole;
 /**
  * The role each API operation needs, read from the operation itself: every verb of the *-api.yaml files declares it
  * as the scope of its security requirement ({@code security: [{key: bearer, scopes: operator}]}), which the OpenAPI
- * description shows to clients too. A verb that declares none needs admin; a path no verb serves needs a login (the
- * answer is then 404 or 405).
+ * description shows to clients too. A verb that declares none needs admin, and so does a request no verb is found
+ * for (the answer is then 404 or 405 for admins): were the API to serve a path this class does not recognise, it
+ * would be served to admins only. The OpenAPI description itself is for viewers.
  */
 @Component
 @ControlRole
@@ -45,6 +46,7 @@ public class EndpointRoles implements AuthorizationManager<RequestAuthorizationC
     }
 
     private static final long REREAD_MILLIS = 5_000;
+    private static final String DESCRIPTION = "/api/openapi.json";
     private static final Pattern VARIABLE = Pattern.compile("\\{[^/}]+}");
 
     private final CamelContext camel;
@@ -63,16 +65,20 @@ public class EndpointRoles implements AuthorizationManager<RequestAuthorizationC
                 && known.caller().role().covers(needed(context.getRequest())));
     }
 
-    /** The role the request needs: its operation's, or viewer for a path no operation serves. */
+    /** The role the request needs: its operation's; admin when no operation is found for it. */
     public Role needed(HttpServletRequest request) {
         Operation operation = operation(request);
-        return operation == null ? Role.VIEWER : operation.role();
+        if (operation != null) {
+            return operation.role();
+        }
+        return ApiGuard.mappedPath(request).equals(DESCRIPTION) ? Role.VIEWER : Role.ADMIN;
     }
 
     /** The operation the request calls, or null when none serves its method and path. */
     public Operation operation(HttpServletRequest request) {
         String method = request.getMethod().toUpperCase(Locale.ROOT);
-        String path = ApiGuard.mappedPath(request);
+        // "/api/jobs/x/" is matched as "/api/jobs/x", in case the API serves it so
+        String path = ApiGuard.mappedPath(request).replaceAll("(.)/+$", "$1");
         for (Verb verb : verbs()) {
             if (verb.method().equals(method)) {
                 Matcher matcher = verb.path().matcher(path);

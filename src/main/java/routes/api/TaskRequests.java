@@ -3,7 +3,6 @@ package routes.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,7 @@ public class TaskRequests {
         }
         RequestJson.onlyFields(node, "", "filter", BULK_FIELDS);
         Map<String, Object> query = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             JsonNode value = field.getValue();
             if (value.isNull()) {
                 continue;
@@ -350,8 +348,7 @@ public class TaskRequests {
             throw ApiException.badRequest(at + field + " must be an object of string values, such as {\"zone\": \"a\"}");
         }
         Map<String, String> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : value.properties()) {
             if (!entry.getValue().isTextual()) {
                 throw ApiException.badRequest(at + field + "." + entry.getKey() + " must be a string");
             }
