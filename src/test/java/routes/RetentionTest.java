@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import routes.config.RetentionProperties;
 import routes.redis.RetentionLease;
 import routes.support.Api;
 import routes.support.Cluster;
@@ -37,8 +38,9 @@ class RetentionTest {
 
     @BeforeAll
     void start(@TempDir Path dir) {
+        // the second node names the audit's retention by its earlier setting, longer than the test's oldest entry
         cluster = new Cluster(dir).control("--caravan.retention.batch-size=" + BATCH)
-                .control("--caravan.retention.batch-size=" + BATCH);
+                .control("--caravan.retention.batch-size=" + BATCH, "--caravan.security.audit-retention=95d");
         api = cluster.api();
         sql = cluster.controlContext(0).getBean(JdbcClient.class);
     }
@@ -105,6 +107,12 @@ class RetentionTest {
 
         assertThat(sql.sql("SELECT target FROM audit WHERE actor = 'retention-test'").query(String.class).list())
                 .containsExactly("days-89");
+    }
+
+    @Test
+    void theAuditsEarlierSettingIsStillRead() {
+        assertThat(cluster.controlContext(0).getBean(RetentionProperties.class).audit()).isEqualTo(Duration.ofDays(90));
+        assertThat(cluster.controlContext(1).getBean(RetentionProperties.class).audit()).isEqualTo(Duration.ofDays(95));
     }
 
     @Test
