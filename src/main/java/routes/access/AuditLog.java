@@ -1,7 +1,6 @@
 package routes.access;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +8,12 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
-import routes.config.SecurityProperties;
 import routes.domain.Page;
 
-/** The audit table: every change made through the API, by whom, from where, and how it ended. */
+/**
+ * The audit table: every change made through the API, by whom, from where, and how it ended. Entries past
+ * caravan.retention.audit are deleted by retention.yaml.
+ */
 @Component
 @ControlRole
 public class AuditLog {
@@ -22,17 +23,10 @@ public class AuditLog {
     }
 
     private final JdbcClient sql;
-    private final Duration retention;
     private final Clock clock = Clock.systemUTC();
 
-    public AuditLog(JdbcClient sql, SecurityProperties security) {
+    public AuditLog(JdbcClient sql) {
         this.sql = sql;
-        this.retention = security.auditRetention();
-    }
-
-    /** Entries before this time (epoch ms) are past caravan.security.audit-retention (audit-retention.yaml). */
-    public long cutoff() {
-        return clock.millis() - retention.toMillis();
     }
 
     public void record(String actor, String via, String address, String action, String target, int status,

@@ -1,6 +1,5 @@
 package routes.config;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,16 +13,12 @@ import org.springframework.util.unit.DataSize;
  *                       when it does not pass the Host header on; lower-cased, without a trailing slash
  * @param adminPassword  the first admin's password, used only when there is no user yet; empty: one is generated into
  *                       the data directory's {@code admin-password}
- * @param auditRetention audit entries older than this are removed
  */
 @ConfigurationProperties("caravan.security")
 public record SecurityProperties(String adminToken, DataSize maxRequestSize, List<String> allowedOrigins,
-                                 String adminPassword, Duration auditRetention) {
+                                 String adminPassword) {
 
     public SecurityProperties {
-        if (auditRetention == null || auditRetention.isNegative() || auditRetention.isZero()) {
-            throw new IllegalArgumentException("caravan.security.audit-retention must be a positive duration such as 90d");
-        }
         allowedOrigins = allowedOrigins == null ? List.of() : allowedOrigins.stream().map(SecurityProperties::origin).toList();
     }
 

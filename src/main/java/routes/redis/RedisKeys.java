@@ -108,6 +108,14 @@ public class RedisKeys {
         return tag + ":reconciling";
     }
 
+    /**
+     * String: the control node pruning old history now (retention.yaml, RetentionLease), so that one node at a time
+     * does; renewed before each batch, released after the pass, expires by itself.
+     */
+    public String pruning() {
+        return tag + ":pruning";
+    }
+
     /** Set: "taskId|state|attempt" of tasks the last reconciling pass found out of step with their queue. */
     public String reconcileSuspects() {
         return tag + ":reconcile:suspects";

@@ -1,0 +1,32 @@
+package routes.config;
+
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+
+/** The times (epoch ms) before which history is past its retention (caravan.retention.*, retention.yaml). */
+@Component
+@ControlRole
+public class RetentionCutoffs {
+
+    private final RetentionProperties retention;
+    private final Clock clock = Clock.systemUTC();
+
+    public RetentionCutoffs(RetentionProperties retention) {
+        this.retention = retention;
+    }
+
+    /** Tasks that ended before this are past caravan.retention.tasks. */
+    public long tasks() {
+        return clock.millis() - retention.tasks().toMillis();
+    }
+
+    /** Fires scheduled before this are past caravan.retention.fires. */
+    public long fires() {
+        return clock.millis() - retention.fires().toMillis();
+    }
+
+    /** Audit entries written before this are past caravan.retention.audit. */
+    public long audit() {
+        return clock.millis() - retention.audit().toMillis();
+    }
+}
