@@ -92,8 +92,9 @@ class MetricsTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String scrape = scrape();
             assertThat(value(scrape, "caravan_jobs_fires_total", "outcome=\"fired\"").orElse(-1)).isGreaterThanOrEqualTo(1);
-            assertThat(value(scrape, "caravan_jobs_fire_queued_seconds_bucket", "le=\"+Inf\"").orElse(-1)).isGreaterThanOrEqualTo(1);
+            assertThat(value(scrape, "caravan_jobs_fire_lateness_seconds_bucket", "le=\"+Inf\"").orElse(-1)).isGreaterThanOrEqualTo(1);
             assertThat(value(scrape, "caravan_jobs_fire_started_seconds_count").orElse(-1)).isGreaterThanOrEqualTo(1);
+            assertThat(value(scrape, "caravan_jobs_fire_queued_seconds", "quantile=\"0.99\"")).isPresent();
             assertThat(value(scrape, "caravan_planner_pass_seconds_count")).isPresent();
             // a job's name is no label
             assertThat(scrape).doesNotContain("metered");
