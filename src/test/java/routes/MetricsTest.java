@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,19 @@ class MetricsTest {
         assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
         // the probes are open: a kubelet has no token
         assertThat(api.as(null).get("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aStoppedEssentialRouteMakesTheNodeNotReadyButStillLive() throws Exception {
+        CamelContext camel = cluster.controlContext().getBean(CamelContext.class);
+        camel.getRouteController().stopRoute("release-retries");
+        try {
+            assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(503);
+            assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
+        } finally {
+            camel.getRouteController().startRoute("release-retries");
+        }
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
     }
 
     /** The scrape, as Prometheus reads it, with an admin's token (a viewer's would do). */
