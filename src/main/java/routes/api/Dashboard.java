@@ -4,14 +4,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.springframework.stereotype.Component;
 import routes.api.schema.DashboardView;
 import routes.config.ControlRole;
-import routes.dispatch.TaskQueues;
+import routes.dispatch.QueueAges;
 import routes.job.FireStore;
-import routes.redis.AgentLoad;
+import routes.redis.AgentCounts;
 import routes.redis.AgentRegistry;
 import routes.task.TaskEvents;
 import routes.task.TaskQueries;
@@ -32,16 +30,16 @@ public class Dashboard {
 
     private final TaskQueries tasks;
     private final TaskEvents events;
-    private final TaskQueues queues;
+    private final QueueAges queueAges;
     private final AgentRegistry agents;
     private final FireStore fires;
     private final Clock clock = Clock.systemUTC();
     private volatile DashboardView last;
 
-    public Dashboard(TaskQueries tasks, TaskEvents events, TaskQueues queues, AgentRegistry agents, FireStore fires) {
+    public Dashboard(TaskQueries tasks, TaskEvents events, QueueAges queueAges, AgentRegistry agents, FireStore fires) {
         this.tasks = tasks;
         this.events = events;
-        this.queues = queues;
+        this.queueAges = queueAges;
         this.agents = agents;
         this.fires = fires;
     }
@@ -82,34 +80,13 @@ public class Dashboard {
     }
 
     private List<DashboardView.Queue> queues(long now) {
-        List<TaskQueues.QueueHead> heads = queues.headsOfQueues();
-        Map<String, Long> created = tasks.createdAt(heads.stream().map(TaskQueues.QueueHead::head)
-                .filter(Objects::nonNull).toList());
-        return heads.stream().map(head -> {
-            Long since = head.head() == null ? null : created.get(head.head());
-            return new DashboardView.Queue(head.type(), head.priority(), head.depth(),
-                    since == null ? null : Math.max(0, now - since));
-        }).toList();
+        return queueAges.at(now).stream()
+                .map(q -> new DashboardView.Queue(q.type(), q.priority(), q.depth(), q.oldestAgeMillis())).toList();
     }
 
     private DashboardView.Agents agents() {
-        int live = 0;
-        int draining = 0;
-        int overloaded = 0;
-        int dead = 0;
-        int slots = 0;
-        int busy = 0;
-        for (AgentLoad agent : agents.all()) {
-            if (!agent.alive()) {
-                dead++;
-                continue;
-            }
-            live++;
-            draining += agent.status().draining() ? 1 : 0;
-            overloaded += agent.status().overloaded() ? 1 : 0;
-            slots += agent.status().slots();
-            busy += Math.min(agent.held(), agent.status().slots());
-        }
-        return new DashboardView.Agents(live, draining, overloaded, dead, slots, busy);
+        AgentCounts counts = AgentCounts.of(agents.all());
+        return new DashboardView.Agents(counts.live(), counts.draining(), counts.overloaded(), counts.dead(),
+                counts.slots(), counts.busySlots());
     }
 }

@@ -1,9 +1,10 @@
 package routes.dispatch;
 
-import java.util.OptionalInt;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.dispatch.TaskQueues.Placement;
+import routes.task.TaskMeters;
 import routes.task.TaskQueries;
 import routes.task.TaskStore;
 
@@ -19,31 +20,36 @@ public class TaskPlacement {
     private final TaskStore store;
     private final TaskQueries tasks;
     private final TaskQueues queues;
+    private final TaskMeters meters;
 
-    public TaskPlacement(TaskStore store, TaskQueries tasks, TaskQueues queues) {
+    public TaskPlacement(TaskStore store, TaskQueries tasks, TaskQueues queues, TaskMeters meters) {
         this.store = store;
         this.tasks = tasks;
         this.queues = queues;
+        this.meters = meters;
     }
 
     /** Returns true when the task is in the agent's inbox. */
     public boolean place(ReadyTask task, String agentId, Fleet fleet) {
-        OptionalInt attempt = store.claim(task.id(), agentId);
-        if (attempt.isEmpty()) {
+        Optional<TaskStore.Claim> claim = store.claimFor(task.id(), agentId);
+        if (claim.isEmpty()) {
             if (tasks.isSettled(task.id())) {
                 queues.drop(task.id(), task.spec().type(), task.spec().priority());
             }
             return false;
         }
         Placement placement = queues.place(task.id(), task.spec().type(), task.spec().priority(), agentId,
-                fleet.get(agentId).status().slots(), attempt.getAsInt());
+                fleet.get(agentId).status().slots(), claim.get().attempt());
         switch (placement) {
-            case PLACED -> fleet.reserve(agentId);
+            case PLACED -> {
+                fleet.reserve(agentId);
+                meters.dispatched(task.spec().type(), task.spec().priority(), claim.get().waitedMillis());
+            }
             case AGENT_FULL -> {
                 fleet.full(agentId);
-                store.unclaim(task.id(), attempt.getAsInt(), agentId + " had no free slot after all");
+                store.unclaim(task.id(), claim.get().attempt(), agentId + " had no free slot after all");
             }
-            case GONE -> store.unclaim(task.id(), attempt.getAsInt(), "no longer in its queue when dispatched");
+            case GONE -> store.unclaim(task.id(), claim.get().attempt(), "no longer in its queue when dispatched");
         }
         return placement == Placement.PLACED;
     }

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.connection.StringRedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -119,6 +121,17 @@ public class Quarantine {
         redis.opsForHash().put(hash, entry.id(), json.write(entry));
         errors.quarantined(entry.loop(), "quarantined message " + entry.id() + " after " + entry.attempts()
                 + (entry.attempts() == 1 ? " try" : " tries") + " (" + entry.error() + "); see GET /api/quarantine");
+    }
+
+    /** How many messages are quarantined, control's and every agent's, counted in one round trip. */
+    public long size() {
+        List<String> hashes = new ArrayList<>(List.of(keys.quarantine()));
+        agents.ids().forEach(agent -> hashes.add(keys.agentQuarantine(agent)));
+        List<Object> sizes = redis.executePipelined((RedisCallback<Object>) c -> {
+            hashes.forEach(((StringRedisConnection) c)::hLen);
+            return null;
+        });
+        return sizes.stream().mapToLong(n -> n == null ? 0 : (Long) n).sum();
     }
 
     /**

@@ -1,5 +1,7 @@
 package routes.redis;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +26,20 @@ public class ReclaimedWork {
      * KEYS[1] agents sorted set, KEYS[2] the agent's inbox, KEYS[3] its in-flight list, KEYS[4] this node's
      * reclaiming list; ARGV[1] agent id, ARGV[2] the silence (ms) that makes it dead, ARGV[3] "dead". Checks, at
      * Redis's time, that the agent is still silent, then moves its entries as "agent|entry|dead" and sets its heartbeat to 0, so that every node sees it
-     * dead however it was found dead. Returns how many moved.
+     * dead however it was found dead. Returns [1 if this call declared it dead (0 if it was declared dead before, or
+     * is alive), how many moved].
      */
-    private static final RedisScript<Long> RECLAIM = RedisScript.of("""
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> RECLAIM = RedisScript.of("""
             local t = redis.call('TIME')
             local now = t[1] * 1000 + math.floor(t[2] / 1000)
             local beat = redis.call('ZSCORE', KEYS[1], ARGV[1])
             if beat and tonumber(beat) >= now - tonumber(ARGV[2]) then
-              return 0
+              return {0, 0}
+            end
+            local declared = 0
+            if beat and tonumber(beat) > 0 then
+              declared = 1
             end
             local moved = 0
             for _, list in ipairs({KEYS[2], KEYS[3]}) do
@@ -43,8 +51,8 @@ public class ReclaimedWork {
             end
             -- dead for everyone from now on (the dispatcher too), until it sends a heartbeat again
             redis.call('ZADD', KEYS[1], 0, ARGV[1])
-            return moved
-            """, Long.class);
+            return {declared, moved}
+            """, List.class);
 
     /**
      * Moves all of the hand-back list, and all of each agent's drained list as "agent|entry|drained" with that
@@ -73,12 +81,16 @@ public class ReclaimedWork {
     private final RedisKeys keys;
     private final AgentRegistry agents;
     private final String nodeId;
+    private final Counter failovers;
 
-    public ReclaimedWork(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, ControlProperties control) {
+    public ReclaimedWork(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, ControlProperties control,
+                         MeterRegistry meters) {
         this.redis = redis;
         this.keys = keys;
         this.agents = agents;
         this.nodeId = control.nodeId();
+        this.failovers = Counter.builder("caravan.failovers")
+                .description("agents declared dead, whose work was taken back").register(meters);
     }
 
     /**
@@ -88,9 +100,14 @@ public class ReclaimedWork {
      */
     public List<String> reclaim() {
         // only heartbeats are read here, every check: the script itself checks again, atomically
-        agents.silent().forEach((id, silence) -> redis.execute(RECLAIM,
-                List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
-                id, Long.toString(silence.toMillis()), ReclaimedEntry.DEAD));
+        agents.silent().forEach((id, silence) -> {
+            List<?> reclaimed = redis.execute(RECLAIM,
+                    List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
+                    id, Long.toString(silence.toMillis()), ReclaimedEntry.DEAD);
+            if (reclaimed != null && !reclaimed.isEmpty() && ((Number) reclaimed.get(0)).longValue() == 1) {
+                failovers.increment();
+            }
+        });
         List<String> lists = new ArrayList<>(List.of(keys.handedBack(), keys.reclaiming(nodeId)));
         List<String> args = new ArrayList<>(List.of(ReclaimedEntry.DRAINED));
         for (String agent : agents.ids()) {

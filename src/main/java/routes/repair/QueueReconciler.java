@@ -1,5 +1,7 @@
 package routes.repair;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,9 +49,12 @@ public class QueueReconciler {
     private final TaskQueues queues;
     private final Duration period;
     private final String nodeId;
+    private final MeterRegistry meters;
 
     public QueueReconciler(StringRedisTemplate redis, RedisKeys keys, TaskQueries tasks, TaskEvents events,
-                           TaskQueues queues, RedisProperties properties, ControlProperties control) {
+                           TaskQueues queues, RedisProperties properties, ControlProperties control,
+                           MeterRegistry meters) {
+        this.meters = meters;
         this.redis = redis;
         this.keys = keys;
         this.tasks = tasks;
@@ -96,10 +101,19 @@ public class QueueReconciler {
             }
         }
         queues.enqueueAll(lost);
+        repaired("requeued", lost.size());
+        repaired("handed_over", stuck);
         if (!lost.isEmpty() || stuck > 0) {
             log.warn("A control node had stopped mid-step: {} stored tasks were missing from their queues (queued"
                     + " now), {} claimed tasks had not reached their agent (handed over now)", lost.size(), stuck);
         }
         return lost.size() + stuck;
+    }
+
+    /** Counts repairs: {@code requeued} (a stored task missing from its queue), {@code handed_over} (a claim). */
+    private void repaired(String repair, int count) {
+        Counter.builder("caravan.reconciler.repairs")
+                .description("tasks a dead control node had left out of step, put right by the reconciler")
+                .tag("repair", repair).register(meters).increment(count);
     }
 }

@@ -1,5 +1,7 @@
 package routes.repair;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -43,10 +45,17 @@ public class RedisRecovery {
     private final DrainRequests drains;
     private final VersionCatalog versions;
     private final AgentRegistry agents;
+    private final Counter restores;
+    private final Counter restoredTasks;
     private final Clock clock = Clock.systemUTC();
 
     public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskQueries tasks, TaskQueues queues,
-                         RetryQueue retries, DrainRequests drains, AgentRegistry agents, VersionCatalog versions) {
+                         RetryQueue retries, DrainRequests drains, AgentRegistry agents, VersionCatalog versions,
+                         MeterRegistry meters) {
+        this.restores = Counter.builder("caravan.redis.restores")
+                .description("times Redis had lost tasks and they were restored from SQL").register(meters);
+        this.restoredTasks = Counter.builder("caravan.redis.restored.tasks")
+                .description("tasks put back into Redis from SQL by restores").register(meters);
         this.versions = versions;
         this.agents = agents;
         this.drains = drains;
@@ -89,6 +98,8 @@ public class RedisRecovery {
         versions.restore();
         int restored = queued.size() + held.size() + waiting.size();
         if (restored > 0) {
+            restores.increment();
+            restoredTasks.increment(restored);
             LOG.warn("Redis had lost its keys: restored from SQL {} queued tasks, {} dispatched or running (back in"
                     + " their agents' inboxes) and {} waiting for a retry", queued.size(), held.size(), waiting.size());
         }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
+import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -192,6 +193,20 @@ public class ResultInbox implements SmartInitializingSingleton {
 
     private static boolean isOutcome(String outcome) {
         return Arrays.stream(TaskState.values()).anyMatch(s -> s.isTerminal() && s.name().equals(outcome));
+    }
+
+    /**
+     * How many reports wait to be stored: in every agent's reports list and in the list of those to take again (not
+     * those a control node is storing now), counted in one round trip.
+     */
+    public long backlog() {
+        List<String> lists = new ArrayList<>(List.of(keys.results()));
+        registry.ids().forEach(agent -> lists.add(keys.reports(agent)));
+        List<Object> sizes = redis.executePipelined((RedisCallback<Object>) c -> {
+            lists.forEach(((StringRedisConnection) c)::lLen);
+            return null;
+        });
+        return sizes.stream().mapToLong(n -> n == null ? 0 : (Long) n).sum();
     }
 
     /** Removes stored reports from this node's ingesting list, in one round trip. */

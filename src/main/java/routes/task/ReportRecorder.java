@@ -32,24 +32,28 @@ public class ReportRecorder {
     private final JsonCodec json;
     private final TaskQueries queries;
     private final TaskEvents events;
+    private final TaskMeters meters;
     private final Clock clock = Clock.systemUTC();
 
-    public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events) {
+    public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
         this.events = events;
+        this.meters = meters;
     }
 
     /**
      * Stores a batch of agents' reports in one transaction. A start and
      * the outcome of the same attempt in one batch are stored with one update. Returns the tasks that ended
-     * with this batch, and those that wait for a retry.
+     * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch.
      */
     @Transactional
     public Recorded recordAll(List<RunReport> batch) {
         Set<String> outcomes = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (RunReport report : batch) {
+            ids.add(report.taskId());
             if (report.isFinished()) {
                 outcomes.add(attemptKey(report));
             }
@@ -57,12 +61,13 @@ public class ReportRecorder {
         Map<String, RunReport> starts = new HashMap<>();
         List<String> ended = new ArrayList<>();
         List<DueRetry> retries = new ArrayList<>();
+        Map<String, TaskQueries.Times> times = queries.times(ids);
         for (RunReport report : batch) {
             if (!report.isFinished() && outcomes.contains(attemptKey(report))) {
                 starts.put(attemptKey(report), report);
                 continue;
             }
-            long applied = record(report, starts.remove(attemptKey(report)));
+            long applied = record(report, starts.remove(attemptKey(report)), times.get(report.taskId()));
             if (applied > 0) {
                 retries.add(new DueRetry(report.taskId(), applied));
             } else if (applied == 0 && report.isFinished()) {
@@ -70,7 +75,7 @@ public class ReportRecorder {
             }
         }
         // a start whose outcome came first in the batch (from another control node's order) is stored alone
-        starts.values().forEach(start -> record(start, null));
+        starts.values().forEach(start -> record(start, null, times.get(start.taskId())));
         return new Recorded(ended, retries);
     }
 
@@ -79,9 +84,10 @@ public class ReportRecorder {
      * to, and moves the task forward; otherwise
      * records that it was ignored. {@code start} is the same attempt's start report when it came along. A
      * failed (or timed-out) attempt with attempts left makes the task RETRYING. Returns -1 when the report was
-     * not applied, the time of the retry when one is due, 0 otherwise.
+     * not applied, the time of the retry when one is due, 0 otherwise. {@code times}: the task's as the batch
+     * began (null if unknown), for the metrics.
      */
-    private long record(RunReport report, RunReport start) {
+    private long record(RunReport report, RunReport start, TaskQueries.Times times) {
         int updated;
         long retryAt = 0;
         if (report.isFinished()) {
@@ -101,10 +107,12 @@ public class ReportRecorder {
             if (updated > 0) {
                 if (start != null) {
                     startedEvent(start);
+                    countStart(start, times);
                 }
                 events.add(report.taskId(), report.at(), state, report.agent(), report.attempt(),
                         finishedMessage(report) + attempts.note());
                 retryAt = attempts.retryAt();
+                countEnd(report, state, attempts.exhausted(), start, times);
             } else if (start != null) {
                 recordIgnored(start);
             }
@@ -114,9 +122,10 @@ public class ReportRecorder {
                     .params(report.at(), report.taskId(), report.attempt(), report.agent()).update();
             if (updated > 0) {
                 startedEvent(report);
+                countStart(report, times);
             }
         }
-        if (updated == 0 && !recordLateStart(report)) {
+        if (updated == 0 && !recordLateStart(report, times)) {
             recordIgnored(report);
         }
         return updated > 0 ? retryAt : -1;
@@ -159,6 +168,30 @@ public class ReportRecorder {
         events.add(start.taskId(), start.at(), TaskState.RUNNING, start.agent(), start.attempt(), "started on " + start.agent());
     }
 
+    private void countStart(RunReport start, TaskQueries.Times times) {
+        if (times != null) {
+            meters.started(times.type(), times.dispatchedAt() == null ? -1 : start.at() - times.dispatchedAt(),
+                    times.scheduledAt() == null || start.attempt() != 1 ? -1 : start.at() - times.scheduledAt());
+        }
+    }
+
+    /** An attempt that ended (its start report came with it, or not): the task ended, or waits for a retry. */
+    private void countEnd(RunReport end, TaskState state, boolean exhausted, RunReport start, TaskQueries.Times times) {
+        if (times == null) {
+            return;
+        }
+        long startedAt = start != null ? start.at() : times.startedAt() != null ? times.startedAt() : end.at();
+        meters.attemptEnded(times.type(), end.outcome(), Math.max(0, end.at() - startedAt));
+        if (state == TaskState.RETRYING) {
+            meters.retryScheduled(times.type());
+        } else {
+            meters.ended(times.type(), state.name(), end.at() - times.createdAt());
+            if (exhausted) {
+                meters.exhausted(times.type());
+            }
+        }
+    }
+
     private static String attemptKey(RunReport report) {
         return report.taskId() + ":" + report.attempt();
     }
@@ -167,7 +200,7 @@ public class ReportRecorder {
      * With several control nodes, a "started" report can be stored after the outcome of the same attempt.
      * It is no stale report: the start happened, so it is recorded with its own time.
      */
-    private boolean recordLateStart(RunReport report) {
+    private boolean recordLateStart(RunReport report, TaskQueries.Times times) {
         if (report.isFinished()) {
             return false;
         }
@@ -176,6 +209,7 @@ public class ReportRecorder {
                 .params(report.at(), report.taskId(), report.attempt(), report.agent()).update();
         if (updated > 0) {
             startedEvent(report);
+            countStart(report, times);
         }
         return updated > 0;
     }

@@ -134,6 +134,27 @@ public class TaskQueries {
         return created;
     }
 
+    /** When a task was made, dispatched and started (epoch ms; null when not yet), and its fire's scheduled time. */
+    record Times(String type, long createdAt, Long dispatchedAt, Long startedAt, Long scheduledAt) {
+    }
+
+    /** The {@link Times} of these tasks, by id, in one query; unknown ids are left out. */
+    Map<String, Times> times(Collection<String> ids) {
+        Map<String, Times> times = new HashMap<>();
+        if (ids.isEmpty()) {
+            return times;
+        }
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        sql.sql("SELECT id, type, created_at, dispatched_at, started_at, scheduled_at FROM tasks WHERE id IN ("
+                        + marks + ")").params(List.copyOf(ids))
+                .query(rs -> {
+                    times.put(rs.getString("id"), new Times(rs.getString("type"), rs.getLong("created_at"),
+                            rs.getObject("dispatched_at", Long.class), rs.getObject("started_at", Long.class),
+                            rs.getObject("scheduled_at", Long.class)));
+                });
+        return times;
+    }
+
     /** Every task in one of these states, oldest first: what Redis must hold for them when it lost everything. */
     public List<TaskView> inStates(TaskState... states) {
         String marks = String.join(", ", Collections.nCopies(states.length, "?"));

@@ -36,14 +36,17 @@ public class TaskStore {
     private final JsonCodec json;
     private final TaskQueries queries;
     private final TaskEvents events;
+    private final TaskMeters meters;
     private final Clock clock = Clock.systemUTC();
 
-    public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskQueries queries, TaskEvents events) {
+    public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskQueries queries, TaskEvents events,
+                     TaskMeters meters) {
         this.sql = sql;
         this.batch = batch;
         this.json = json;
         this.queries = queries;
         this.events = events;
+        this.meters = meters;
     }
 
     /**
@@ -70,6 +73,7 @@ public class TaskStore {
             return new Submitted(queries.findByKey(task.spec().type(), task.key()).orElseThrow(), false);
         }
         events.add(id, now, TaskState.QUEUED, null, 0, "submitted");
+        meters.submitted(task.spec().type());
         TaskView queued = queuedView(id, task.spec(), task.key(), now, null, null, null, null);
         return new Submitted(queued, true);
     }
@@ -135,6 +139,7 @@ public class TaskStore {
         batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at, "
                 + "broadcast_id, resident_id) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?, ?)", rows);
         events.addAll(lines);
+        queued.forEach(row -> meters.submitted(row.spec().type()));
         return created;
     }
 
@@ -162,16 +167,33 @@ public class TaskStore {
      */
     @Transactional
     public OptionalInt claim(String id, String agent) {
+        return claimFor(id, agent).map(c -> OptionalInt.of(c.attempt())).orElse(OptionalInt.empty());
+    }
+
+    /** {@link #claim}, with how long the task waited for its first dispatch (for the dispatch latency). */
+    @Transactional
+    public Optional<Claim> claimFor(String id, String agent) {
         long now = clock.millis();
         int updated = sql.sql("UPDATE tasks SET state = 'DISPATCHED', agent = ?, attempt = attempt + 1, "
                         + "dispatched_at = ? WHERE id = ? AND state = 'QUEUED'")
                 .params(agent, now, id).update();
         if (updated == 0) {
-            return OptionalInt.empty();
+            return Optional.empty();
         }
-        int attempt = sql.sql("SELECT attempt FROM tasks WHERE id = ?").param(id).query(Integer.class).single();
-        events.add(id, now, TaskState.DISPATCHED, agent, attempt, "dispatched to " + agent);
-        return OptionalInt.of(attempt);
+        Claim claim = sql.sql("SELECT attempt, attempt_floor, created_at FROM tasks WHERE id = ?").param(id)
+                .query((rs, n) -> new Claim(rs.getInt("attempt"), rs.getInt("attempt") == 1 && rs.getInt("attempt_floor") == 0
+                        ? Math.max(0, now - rs.getLong("created_at")) : -1))
+                .single();
+        events.add(id, now, TaskState.DISPATCHED, agent, claim.attempt(), "dispatched to " + agent);
+        return Optional.of(claim);
+    }
+
+    /**
+     * A task claimed for an agent.
+     *
+     * @param waitedMillis since its submission, when this is its first dispatch; -1 otherwise
+     */
+    public record Claim(int attempt, long waitedMillis) {
     }
 
     /** Gives back a claim whose placement failed in Redis: the task is QUEUED again. */
@@ -204,7 +226,10 @@ public class TaskStore {
                     .params(entry.taskId(), entry.attempt(), entry.agent()).update();
             if (updated > 0) {
                 events.add(entry.taskId(), now, TaskState.QUEUED, entry.agent(), entry.attempt(), entry.reason());
-                queries.find(entry.taskId()).ifPresent(requeued::add);
+                queries.find(entry.taskId()).ifPresent(task -> {
+                    requeued.add(task);
+                    meters.requeued(task.type(), entry.why());
+                });
             }
         }
         return requeued;
@@ -268,6 +293,7 @@ public class TaskStore {
                 .params(now, TaskEvents.fit(reason), id).update();
         TaskView cancelled = queries.find(id).orElseThrow();
         events.add(id, now, TaskState.CANCELLED, cancelled.agent(), cancelled.attempt(), reason + " while " + previous.get());
+        meters.ended(cancelled.type(), TaskState.CANCELLED.name(), now - cancelled.createdAt().toEpochMilli());
         return Optional.of(cancelled);
     }
 
