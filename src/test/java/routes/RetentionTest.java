@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import routes.config.RetentionProperties;
 import routes.redis.RetentionLease;
 import routes.support.Api;
 import routes.support.Cluster;
@@ -38,9 +37,8 @@ class RetentionTest {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        // the second node names the audit's retention by its earlier setting, longer than the test's oldest entry
         cluster = new Cluster(dir).control("--caravan.retention.batch-size=" + BATCH)
-                .control("--caravan.retention.batch-size=" + BATCH, "--caravan.security.audit-retention=95d");
+                .control("--caravan.retention.batch-size=" + BATCH);
         api = cluster.api();
         sql = cluster.controlContext(0).getBean(JdbcClient.class);
     }
@@ -107,12 +105,6 @@ class RetentionTest {
 
         assertThat(sql.sql("SELECT target FROM audit WHERE actor = 'retention-test'").query(String.class).list())
                 .containsExactly("days-89");
-    }
-
-    @Test
-    void theAuditsEarlierSettingIsStillRead() {
-        assertThat(cluster.controlContext(0).getBean(RetentionProperties.class).audit()).isEqualTo(Duration.ofDays(90));
-        assertThat(cluster.controlContext(1).getBean(RetentionProperties.class).audit()).isEqualTo(Duration.ofDays(95));
     }
 
     @Test

@@ -10,8 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param tasks          ended tasks (SUCCEEDED, FAILED, TIMED_OUT, CANCELLED), with their events and output, are
  *                       deleted this long after they ended
  * @param fires          job fires that were taken (FIRED, SKIPPED, MISSED) are deleted this long after their time
- * @param audit          audit entries are deleted this long after they were written; application.yml reads
- *                       {@code caravan.security.audit-retention}, this setting's earlier name, when it is not set
+ * @param audit          audit entries are deleted this long after they were written
  * @param batchSize      most rows one delete removes (most tasks, for tasks with their events), so that no delete
  *                       holds its table long
  * @param intervalMillis how often a pruning pass runs (the first a minute after the node starts)
