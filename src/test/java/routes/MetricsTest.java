@@ -3,16 +3,30 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 import routes.support.Api;
 import routes.support.Cluster;
 
@@ -22,6 +36,7 @@ import routes.support.Cluster;
  * readiness and liveness probes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsTest {
 
     private Cluster cluster;
@@ -141,6 +156,41 @@ class MetricsTest {
             camel.getRouteController().startRoute("release-retries");
         }
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+
+    /**
+     * ops/grafana/caravan.json and ops/prometheus/alerts.yml name only metrics a scrape shows (after the tests above
+     * made them count), and the rules are Prometheus rule groups: each rule an alert with an expression whose
+     * brackets close.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    @SuppressWarnings("unchecked")
+    void theShippedDashboardAndAlertRulesNameMetricsThatExist() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("ops/grafana/caravan.json").toFile());
+        List<String> expressions = new ArrayList<>(dashboard.findValuesAsText("expr"));
+        assertThat(expressions).hasSizeGreaterThan(15);
+        Map<String, Object> rules = new Yaml().load(Files.readString(Path.of("ops/prometheus/alerts.yml")));
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) rules.get("groups");
+        for (Map<String, Object> group : groups) {
+            for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+                assertThat(rule).containsKeys("alert", "expr", "annotations").as(rule.toString());
+                String expr = (String) rule.get("expr");
+                assertThat(expr.chars().filter(c -> c == '(').count()).as(expr)
+                        .isEqualTo(expr.chars().filter(c -> c == ')').count());
+                expressions.add(expr);
+            }
+        }
+        String scrape = scrape();
+        Set<String> named = new TreeSet<>();
+        for (String expression : expressions) {
+            Matcher metric = Pattern.compile("caravan_[a-z_]+").matcher(expression);
+            while (metric.find()) {
+                named.add(metric.group());
+            }
+        }
+        assertThat(named).hasSizeGreaterThan(15)
+                .allSatisfy(name -> assertThat(scrape).as(name + " in the scrape").containsPattern("(?m)^" + name + "[{ ]"));
     }
 
     /** The scrape, as Prometheus reads it, with an admin's token (a viewer's would do). */
