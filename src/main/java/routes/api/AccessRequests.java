@@ -49,14 +49,14 @@ public class AccessRequests {
     }
 
     public NewUser newUser(String body) {
-        JsonNode node = object(body, "{\"name\": \"alice\", \"role\": \"operator\", \"password\": \"...\"}");
+        JsonNode node = json.object(body, " such as {\"name\": \"alice\", \"role\": \"operator\", \"password\": \"...\"}");
         RequestJson.onlyFields(node, "", "user", Set.of("name", "role", "password"));
         String name = name(RequestJson.text(node, "", "name", null), "name");
         return new NewUser(name, role(RequestJson.text(node, "", "role", null), true), password(node, true));
     }
 
     public UserChange userChange(String body, @Header("name") String name) {
-        JsonNode node = object(body, "{\"role\": \"viewer\"} or {\"password\": \"...\"}");
+        JsonNode node = json.object(body, " such as {\"role\": \"viewer\"} or {\"password\": \"...\"}");
         RequestJson.onlyFields(node, "", "user", Set.of("role", "password"));
         return new UserChange(name, role(RequestJson.text(node, "", "role", null), false), password(node, false));
     }
@@ -67,7 +67,8 @@ public class AccessRequests {
      */
     public NewToken newToken(String body, @Header(CallerHeaders.NAME) String caller,
                              @Header(CallerHeaders.ROLE) String callerRole, @Header(CallerHeaders.VIA) String via) {
-        JsonNode node = object(body, "{\"name\": \"deploy script\", \"role\": \"operator\", \"expiresAt\": \"2027-01-01T00:00:00Z\"}");
+        JsonNode node = json.object(body,
+                " such as {\"name\": \"deploy script\", \"role\": \"operator\", \"expiresAt\": \"2027-01-01T00:00:00Z\"}");
         RequestJson.onlyFields(node, "", "token", Set.of("name", "role", "expiresAt", "user"));
         String name = RequestJson.text(node, "", "name", null);
         if (name == null || name.isBlank() || name.length() > 64 || name.indexOf('\0') >= 0) {
@@ -120,14 +121,6 @@ public class AccessRequests {
         String text = QueryParameters.value(query, field);
         return text == null || text.isEmpty() ? null
                 : RequestTimes.instant(field, text, ZoneOffset.UTC, Instant.now()).toEpochMilli();
-    }
-
-    private JsonNode object(String body, String example) {
-        JsonNode node = json.read(body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object such as " + example);
-        }
-        return node;
     }
 
     private static String name(String value, String field) {

@@ -45,10 +45,7 @@ public class JobRequests {
     }
 
     public JobSpec parse(String body) {
-        JsonNode node = json.read(body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object describing one job");
-        }
+        JsonNode node = json.object(body, " describing one job");
         RequestJson.onlyFields(node, "", "job", FIELDS);
         String name = RequestJson.text(node, "", "name", null);
         if (name == null) {
@@ -70,11 +67,8 @@ public class JobRequests {
      * parser's reason for a bad one), and a count from 1 to {@code max} (10 when not given).
      */
     public PreviewRequest preview(String body, int max) {
-        JsonNode node = json.read(body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object: {\"schedule\": {\"cron\": \"0 9 * * 1-5\","
-                    + " \"timeZone\": \"Europe/Berlin\"}, \"count\": 10}");
-        }
+        JsonNode node = json.object(body, ": {\"schedule\": {\"cron\": \"0 9 * * 1-5\","
+                + " \"timeZone\": \"Europe/Berlin\"}, \"count\": 10}");
         RequestJson.onlyFields(node, "", "preview", PREVIEW_FIELDS);
         JsonNode count = node.get("count");
         int wanted = PREVIEW_COUNT;

@@ -61,6 +61,18 @@ public class RequestJson {
         return firstLine.replaceAll("\\s*\\(?[A-Za-z]+(Feature|Constraints)\\.[A-Za-z_.()]+\\)?", "").trim();
     }
 
+    /**
+     * The body as a JSON object; anything else is a 400 that says "the body must be a JSON object" followed by
+     * {@code shouldBe}, what it should hold (" describing one job", " such as {...}").
+     */
+    public JsonNode object(String body, String shouldBe) {
+        JsonNode node = read(body);
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object" + shouldBe);
+        }
+        return node;
+    }
+
     /** Rejects a field that is not in {@code known}, naming the ones that are. */
     public static void onlyFields(JsonNode node, String at, String what, Set<String> known) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {

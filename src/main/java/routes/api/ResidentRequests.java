@@ -32,7 +32,7 @@ public class ResidentRequests {
     }
 
     public ResidentSpec parse(String body) {
-        JsonNode node = object(body, "one resident");
+        JsonNode node = json.object(body, ": one resident");
         RequestJson.onlyFields(node, "", "resident", FIELDS);
         String name = RequestJson.text(node, "", "name", null);
         if (name == null) {
@@ -53,18 +53,11 @@ public class ResidentRequests {
 
     /** {"instances": N} of a scale request. */
     public int parseScale(String body) {
-        JsonNode node = object(body, "{\"instances\": N}");
+        JsonNode node = json.object(body, ": {\"instances\": N}");
         RequestJson.onlyFields(node, "", "scale request", Set.of("instances"));
         return instances(node.get("instances"));
     }
 
-    private JsonNode object(String body, String what) {
-        JsonNode node = json.read(body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object: " + what);
-        }
-        return node;
-    }
 
     /**
      * A task template without retry (an instance that ends is replaced by its resident instead), without target

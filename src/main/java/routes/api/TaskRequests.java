@@ -61,11 +61,8 @@ public class TaskRequests {
      * "broadcast", "resident", "key", "exhausted"}), at least one of them, each as the list's query takes it.
      */
     public TaskFilter bulkFilter(String body) {
-        JsonNode node = json.read(body == null || body.isBlank() ? "{}" : body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object of filter fields, such as"
-                    + " {\"state\": \"FAILED\", \"exhausted\": true}");
-        }
+        JsonNode node = json.object(body == null || body.isBlank() ? "{}" : body,
+                " of filter fields, such as {\"state\": \"FAILED\", \"exhausted\": true}");
         RequestJson.onlyFields(node, "", "filter", BULK_FIELDS);
         Map<String, Object> query = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
@@ -141,11 +138,7 @@ public class TaskRequests {
 
     /** One task: a JSON object. */
     public NewTask parseOne(String body) {
-        JsonNode node = json.read(body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object describing one task");
-        }
-        return parse(node, "");
+        return parse(json.object(body, " describing one task"), "");
     }
 
     /** Many tasks: {"tasks": [ {...}, ... ]}. All are valid or none is taken. */

@@ -27,11 +27,8 @@ public class VersionRequests {
     }
 
     public RegisteredVersion parse(String body) {
-        JsonNode node = json.read(body);
-        if (!node.isObject()) {
-            throw ApiException.badRequest("the body must be a JSON object such as {\"project\": \"shop\", \"version\":"
-                    + " \"1.4.2\", \"url\": \"https://files.example/shop-1.4.2.tar.gz\", \"sha256\": \"<64 hex digits>\"}");
-        }
+        JsonNode node = json.object(body, " such as {\"project\": \"shop\", \"version\": \"1.4.2\", \"url\":"
+                + " \"https://files.example/shop-1.4.2.tar.gz\", \"sha256\": \"<64 hex digits>\"}");
         RequestJson.onlyFields(node, "", "version", FIELDS);
         String project = required(node, "project");
         String version = required(node, "version");
