@@ -67,7 +67,11 @@ class AccessTest {
             Map.entry("DELETE /api/tokens/{id}", "viewer"),
             Map.entry("GET /api/users", "admin"), Map.entry("POST /api/users", "admin"),
             Map.entry("PUT /api/users/{name}", "admin"), Map.entry("DELETE /api/users/{name}", "admin"),
-            Map.entry("GET /api/audit", "admin")));
+            Map.entry("GET /api/audit", "admin"),
+            Map.entry("GET /api/alert-channels", "admin"), Map.entry("GET /api/alert-channels/{name}", "admin"),
+            Map.entry("POST /api/alert-channels", "admin"), Map.entry("PUT /api/alert-channels/{name}", "admin"),
+            Map.entry("DELETE /api/alert-channels/{name}", "admin"),
+            Map.entry("GET /api/alerts/{id}/deliveries", "viewer")));
     private static final List<String> LEVELS = List.of("viewer", "operator", "admin");
 
     private Cluster cluster;
