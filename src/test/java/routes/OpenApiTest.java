@@ -12,6 +12,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import routes.alert.AlertNotice;
 import routes.redis.RedisKeys;
 import routes.support.Api;
 import routes.support.Cluster;
@@ -267,6 +269,24 @@ class OpenApiTest {
         call("delete", "/api/users/{name}", null, null, "openapi-user");
         call("get", "/api/audit", "actor=admin-token&action=create-user&target=openapi-user&from=2020-01-01T00:00:00Z"
                 + "&to=2099-01-01T00:00:00Z&limit=10&offset=0", null);
+        call("post", "/api/alert-channels", null, """
+                {"name": "openapi-hook", "kind": "webhook", "url": "https://hooks.example.com/caravan",
+                 "secret": "openapi-secret-0123456789"}""");
+        call("post", "/api/alert-channels", null, """
+                {"name": "openapi-mail", "kind": "email", "to": ["ops@example.com"]}""");
+        call("put", "/api/alert-channels/{name}", null, """
+                {"name": "openapi-hook", "kind": "webhook", "url": "https://hooks.example.com/other"}""", "openapi-hook");
+        call("get", "/api/alert-channels/{name}", null, null, "openapi-mail");
+        call("get", "/api/alert-channels", null, null);
+        call("delete", "/api/alert-channels/{name}", null, null, "openapi-mail");
+        // a notice to a channel there is none of: its delivery FAILED after one attempt
+        cluster.controlContext().getBean(CamelContext.class).createProducerTemplate().sendBody("direct:deliver-alert",
+                new AlertNotice(1, 1, "openapi-rule", "agent-dead", "agent a1", "RESOLVED", "agent a1 is back",
+                        Instant.now().minusSeconds(60), Instant.now(), Instant.now(), List.of("no-such-channel")));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                api.get("/api/alerts/1/deliveries").body().path("deliveries").path(0).path("state").asText().equals("FAILED"));
+        call("get", "/api/alerts/{id}/deliveries", null, null, "1");
+
         call("get", "/api/session", null, null);
         call("post", "/api/session", null, "{\"name\": \"admin\", \"password\": \"" + Cluster.ADMIN_PASSWORD + "\"}");
         call("delete", "/api/session", null, null);
