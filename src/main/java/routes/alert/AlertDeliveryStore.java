@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -52,20 +52,22 @@ public class AlertDeliveryStore {
      */
     @Transactional
     public int record(AlertNotice notice) {
-        Set<String> channels = new LinkedHashSet<>(notice.channels() == null ? List.of() : notice.channels());
-        channels.removeAll(sql.sql("SELECT channel FROM alert_deliveries WHERE notice_id = ?").param(notice.id())
-                .query(String.class).list());
         String body = json.write(notice);
         long now = clock.millis();
-        for (String named : channels) {
+        int recorded = 0;
+        for (String named : new LinkedHashSet<>(notice.channels() == null ? List.<String>of() : notice.channels())) {
             // a name no channel can have is still recorded (and fails as unknown), cut to the column's width
             String channel = named.length() > 64 ? named.substring(0, 64) : named;
-            sql.sql("INSERT INTO alert_deliveries (notice_id, channel, notice, state, attempts, next_attempt_at,"
-                            + " claimed_until, created_at) VALUES (?, ?, ?, ?, 0, ?, 0, ?)")
-                    .params(notice.id(), channel, body, PENDING, now, now)
-                    .update();
+            try {
+                recorded += sql.sql("INSERT INTO alert_deliveries (notice_id, channel, notice, state, attempts,"
+                                + " next_attempt_at, claimed_until, created_at) VALUES (?, ?, ?, ?, 0, ?, 0, ?)")
+                        .params(notice.id(), channel, body, PENDING, now, now)
+                        .update();
+            } catch (DuplicateKeyException recordedBefore) {
+                // delivered, or being delivered, already
+            }
         }
-        return channels.size();
+        return recorded;
     }
 
     /** The ids of deliveries due now and taken by no node, most overdue first. */

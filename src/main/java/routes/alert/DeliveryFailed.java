@@ -34,7 +34,8 @@ public class DeliveryFailed extends RuntimeException {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return "the attempt failed: " + (root.getMessage() != null ? firstLine(root.getMessage()) : "no reason given; the server log may say more");
+        return "the attempt failed: "
+                + (root.getMessage() != null ? firstLine(root.getMessage()) : "no reason given; the server log may say more");
     }
 
     static boolean isPermanent(Throwable failure) {
