@@ -49,16 +49,15 @@ public class AlertChannelStore {
     private record Stored(ChannelSpec spec, long createdAt, long updatedAt) {
     }
 
-    /** The channel a notice names, as it is defined now; empty when there is none by that name. */
-    private Optional<ChannelSpec> channel(String name) {
-        ChannelSpec fromConfiguration = configured.get(name);
-        return fromConfiguration != null ? Optional.of(fromConfiguration) : stored(name).map(Stored::spec);
-    }
-
-    /** The channel to attempt a delivery to; none by that name fails the delivery at once, saying so. */
+    /**
+     * The channel a delivery goes to, as it is defined now; there being none by that name fails the delivery at
+     * once, saying so.
+     */
     public ChannelSpec deliverable(String name) {
-        return channel(name).orElseThrow(() -> new DeliveryFailed("there is no alert channel named \"" + name
-                + "\" (neither in caravan.alerts.channels nor made through /api/alert-channels)", true));
+        ChannelSpec fromConfiguration = configured.get(name);
+        return Optional.ofNullable(fromConfiguration).or(() -> stored(name).map(Stored::spec))
+                .orElseThrow(() -> new DeliveryFailed("there is no alert channel named \"" + name
+                        + "\" (neither in caravan.alerts.channels nor made through /api/alert-channels)", true));
     }
 
     @Transactional

@@ -26,10 +26,10 @@ public record ChannelSpec(String name, String kind, String url, String secret, L
     public static final String WEBHOOK = "webhook";
     public static final String EMAIL = "email";
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    static final int MIN_SECRET = 16;
-    static final int MAX_SECRET = 500;
-    static final int MAX_URL = 2000;
-    static final int MAX_ADDRESSES = 50;
+    private static final int MIN_SECRET = 16;
+    private static final int MAX_SECRET = 500;
+    private static final int MAX_URL = 2000;
+    private static final int MAX_ADDRESSES = 50;
 
     public ChannelSpec {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -59,6 +59,13 @@ public record ChannelSpec(String name, String kind, String url, String secret, L
 
     public boolean webhook() {
         return WEBHOOK.equals(kind);
+    }
+
+    /** Without the secret, should a channel ever be logged. */
+    @Override
+    public String toString() {
+        return "ChannelSpec[name=" + name + ", kind=" + kind + ", url=" + url + ", secret=" + (secret == null ? "none" : "***")
+                + ", to=" + to + "]";
     }
 
     private static void checkUrl(String url) {
