@@ -2,7 +2,7 @@
 """Retention benchmark: prunes 1,000,000 ended tasks on MariaDB while short tasks keep flowing, and prints one line
 per figure.
 
-Starts a control and an agent process (external setup: MariaDB 127.0.0.1:3306, database caravan_bench; Redis
+Starts a control and an agent process (external setup: MariaDB 127.0.0.1:3306, database caravan_retention_bench; Redis
 127.0.0.1:6379, a prefix of its own), fills the database with N tasks that ended 40 days ago (past
 caravan.retention.tasks), each with two events and every tenth with output, in a few INSERT ... SELECT over MariaDB's
 sequence engine. Then it submits `true` tasks at a steady rate through alternating phases: pruning held off, then
@@ -20,7 +20,11 @@ import subprocess
 import tempfile
 import time
 
+import benchlib
 from benchlib import Api, PREFIX, build_jar, percentile, sql, start, stop, wait_ready
+
+# a database of its own, so that another bench running at the same time keeps its own
+benchlib.DATABASE = "caravan_retention_bench"
 
 LEASE = "{%s}:pruning" % PREFIX
 OLD_TASK = "bench-old-"
