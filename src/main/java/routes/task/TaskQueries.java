@@ -28,9 +28,9 @@ import routes.message.TaskState;
 @ControlRole
 public class TaskQueries {
 
-    static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
-            + "exit_code, message, created_at, dispatched_at, "
-            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, broadcast_id, resident_id";
+    static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, exit_code, "
+            + "message, created_at, dispatched_at, started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, "
+            + "broadcast_id, resident_id";
 
     /** The states of a task that has not ended, as an SQL list (a new state belongs here and in TaskState). */
     static final String ALIVE_STATES = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
