@@ -40,7 +40,8 @@ class BadInputTest {
             + " \"labels\": {\"zone\": \"a\"}, \"timeoutSeconds\": 60, \"priority\": \"normal\","
             + " \"retry\": {\"maxAttempts\": 2, \"backoff\": \"1s\", \"maxBackoff\": \"1m\", \"onTimeout\": true}}";
     private static final String JOB = "{\"name\": \"generated\", \"paused\": true, \"schedule\": {\"cron\": \"0 0 3 * * ?\","
-            + " \"timeZone\": \"Europe/Berlin\"}, \"overlap\": \"forbid\", \"maxRunning\": 1, \"misfire\": \"skip\", \"task\": " + TASK + "}";
+            + " \"timeZone\": \"Europe/Berlin\"}, \"overlap\": \"forbid\", \"maxRunning\": 1, \"misfire\": \"skip\","
+            + " \"keepRuns\": 10, \"task\": " + TASK + "}";
     private static final String RESIDENT = "{\"name\": \"generated\", \"instances\": 0, \"restartBackoff\": \"1s\","
             + " \"maxRestartBackoff\": \"1m\", \"task\": {\"type\": \"never-run\", \"command\": [\"sleep\", \"60\"],"
             + " \"env\": {\"A\": \"1\"}, \"labels\": {\"zone\": \"a\"}}}";

@@ -148,7 +148,8 @@ class JobsTest {
         Api.Response edited = api.put("/api/jobs/" + id, "{\"name\": \"editable\", \"schedule\": {\"every\": \"1s\"},"
                 + " \"task\": {\"command\": [\"echo\", \"edited\"]}}");
         assertThat(edited.status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.runs(id).get(0).path("stdout").asText().equals("edited\n"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.task(api.runs(id).get(0).path("id").asText())
+                .path("stdout").asText().equals("edited\n"));
         api.put("/api/jobs/" + id, "{\"name\": \"editable\", \"schedule\": {\"at\": \"2099-01-01T00:00:00Z\"}, " + TASK + "}");
         assertThat(api.get("/api/jobs/" + id).body().path("nextFireAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
     }
@@ -213,6 +214,12 @@ class JobsTest {
                         "misfire must be one of [fire_once, skip]"),
                 Arguments.of("{\"schedule\": {\"at\": \"" + future + "\"}, \"maxRunning\": 0, " + TASK,
                         "maxRunning must be a whole number"),
+                Arguments.of("{\"schedule\": {\"at\": \"" + future + "\"}, \"keepRuns\": -1, " + TASK,
+                        "keepRuns must be a whole number from 0"),
+                Arguments.of("{\"schedule\": {\"at\": \"" + future + "\"}, \"keepRuns\": 1000001, " + TASK,
+                        "keepRuns must be a whole number from 0"),
+                Arguments.of("{\"schedule\": {\"at\": \"" + future + "\"}, \"keepRuns\": \"10\", " + TASK,
+                        "keepRuns must be a whole number from 0"),
                 Arguments.of("{\"schedule\": {\"at\": \"" + future + "\"}, \"color\": \"red\", " + TASK,
                         "color is not a job field"));
     }

@@ -202,7 +202,7 @@ class OpenApiTest {
                 {"name": "openapi-cron", "schedule": {"cron": "0 0 3 * * ?", "timeZone": "Europe/Berlin"},
                  "task": {"type": "nobody", "command": ["true"], "retry": {"maxAttempts": 2},
                           "code": {"project": "shop", "version": "1.0"}},
-                 "overlap": "forbid", "maxRunning": 1, "misfire": "skip", "paused": false}
+                 "overlap": "forbid", "maxRunning": 1, "misfire": "skip", "paused": false, "keepRuns": 100}
                 """).text("id");
         String every = call("post", "/api/jobs", null, """
                 {"name": "openapi-every", "schedule": {"every": "1h", "start": "2030-01-01T00:00:00Z"},

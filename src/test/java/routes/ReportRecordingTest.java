@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import routes.message.RunReport;
@@ -42,6 +43,7 @@ class ReportRecordingTest {
     private TaskStore store;
     private TaskQueries tasks;
     private ReportRecorder recorder;
+    private JdbcClient sql;
 
     @BeforeAll
     void startControl(@TempDir Path dir) {
@@ -50,6 +52,7 @@ class ReportRecordingTest {
         store = cluster.controlContext().getBean(TaskStore.class);
         tasks = cluster.controlContext().getBean(TaskQueries.class);
         recorder = cluster.controlContext().getBean(ReportRecorder.class);
+        sql = cluster.controlContext().getBean(JdbcClient.class);
     }
 
     @AfterAll
@@ -164,6 +167,32 @@ class ReportRecordingTest {
         }));
         assertThat(cancelled).isEmpty();
         assertThat(api.task(id).path("state").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void anAttemptsOutputIsStoredApartOnlyWhenItWroteSomethingAndTheTaskShowsItsCurrentAttempts() {
+        String id = api.submit("{\"type\": \"recording\", \"command\": [\"true\"], \"retry\": {\"maxAttempts\": 2}}");
+        assertThat(store.claim(id, "ghost")).hasValue(1);
+        long now = System.currentTimeMillis();
+        recorder.recordAll(List.of(new RunReport(RunReport.FINISHED, id, 1, "ghost", now, "FAILED", 1, "first\n", "",
+                true, false, null)));
+        JsonNode retrying = api.task(id);
+        assertThat(retrying.path("state").asText()).isEqualTo("RETRYING");
+        assertThat(retrying.path("stdout").asText()).isEqualTo("first\n");
+        assertThat(retrying.path("stdoutTruncated").asBoolean()).isTrue();
+
+        store.requeueRetries(List.of(id));
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.task(id).path("state").asText().equals("QUEUED"));
+        assertThat(store.claim(id, "ghost")).hasValue(2);
+        recorder.recordAll(List.of(finished(id, 2, now + 5, "SUCCEEDED")));
+
+        JsonNode task = api.task(id);
+        assertThat(task.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(task.path("stdout").isNull()).as("the second attempt wrote nothing").isTrue();
+        assertThat(task.path("stdoutTruncated").asBoolean()).isFalse();
+        assertThat(api.get("/api/tasks/" + id + "/output").body().path("stdout").asText()).isEmpty();
+        assertThat(sql.sql("SELECT attempt FROM task_output WHERE task_id = ?").param(id).query(Integer.class).list())
+                .as("a row for the attempt that wrote something only").containsExactly(1);
     }
 
     private String dispatchedTask() {

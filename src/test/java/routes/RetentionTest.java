@@ -3,6 +3,7 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,15 +20,17 @@ import routes.support.Api;
 import routes.support.Cluster;
 
 /**
- * History past its retention leaves the record (retention.yaml): ended tasks with their events, taken job fires and
- * audit entries, in batches, on one control node at a time; what has not ended, what is recent and what a resident
- * has not counted yet stays.
+ * History past its retention leaves the record (retention.yaml): ended tasks with their events and output, a job's
+ * ended runs past its count, taken job fires and audit entries, in batches, on one control node at a time; what has
+ * not ended, what is recent and what a resident has not counted yet stays.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RetentionTest {
 
     /** Small, so that a handful of rows takes several batches. */
     private static final int BATCH = 2;
+    /** caravan.retention.runs-per-job: what a job without keepRuns keeps. */
+    private static final int RUNS_PER_JOB = 3;
     /** No agent takes this type: submitted tasks wait in their queue until the test gives them a state. */
     private static final String TASK = "{\"type\": \"retention-test\", \"command\": [\"true\"]}";
 
@@ -37,8 +40,9 @@ class RetentionTest {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        cluster = new Cluster(dir).control("--caravan.retention.batch-size=" + BATCH)
-                .control("--caravan.retention.batch-size=" + BATCH);
+        String runsPerJob = "--caravan.retention.runs-per-job=" + RUNS_PER_JOB;
+        cluster = new Cluster(dir).control("--caravan.retention.batch-size=" + BATCH, runsPerJob)
+                .control("--caravan.retention.batch-size=" + BATCH, runsPerJob);
         api = cluster.api();
         sql = cluster.controlContext(0).getBean(JdbcClient.class);
     }
@@ -65,14 +69,71 @@ class RetentionTest {
         pruneOn(0);
 
         for (String id : old) {
-            assertThat(exists(id)).as(id).isFalse();
-            assertThat(events(id)).as(id).isZero();
+            assertGone(id);
         }
         for (String id : concat(alive, List.of(recent))) {
-            assertThat(exists(id)).as(id).isTrue();
-            assertThat(events(id)).as(id).isPositive();
+            assertKept(id);
         }
         assertThat(api.task(recent).path("state").asText()).isEqualTo("FAILED");
+        assertThat(api.task(recent).path("stdout").asText()).isEqualTo("out of " + recent);
+    }
+
+    @Test
+    void aJobKeepsItsNewestEndedRunsUpToItsKeepRunsAndThoseThatHaveNotEnded() {
+        String job = job("keep-two", 2);
+        // seven runs, one a minute, the oldest first; the fourth and the sixth still alive
+        List<String> runs = new ArrayList<>();
+        List<String> states = List.of("SUCCEEDED", "FAILED", "CANCELLED", "RUNNING", "TIMED_OUT", "QUEUED", "SUCCEEDED");
+        for (int i = 0; i < states.size(); i++) {
+            runs.add(run(job, states.get(i), minutesAgo(10 - i)));
+        }
+
+        pruneOn(0);
+
+        // ended, newest first: 6, 4, 2, 1, 0; the newest two stay, the three others go (two batches)
+        for (int i : new int[] {0, 1, 2}) {
+            assertGone(runs.get(i));
+        }
+        for (int i : new int[] {3, 4, 5, 6}) {
+            assertKept(runs.get(i));
+        }
+    }
+
+    @Test
+    void aJobWithoutKeepRunsKeepsTheRunsPerJobSettingAndKeepRunsZeroKeepsEveryRun() {
+        String byDefault = job("keep-default", null);
+        String keepAll = job("keep-all", 0);
+        List<String> defaultRuns = new ArrayList<>();
+        List<String> allRuns = new ArrayList<>();
+        for (int i = 0; i < RUNS_PER_JOB + 2; i++) {
+            defaultRuns.add(run(byDefault, "SUCCEEDED", minutesAgo(10 - i)));
+            allRuns.add(run(keepAll, "SUCCEEDED", minutesAgo(10 - i)));
+        }
+        assertThat(api.get("/api/jobs/" + keepAll).body().path("keepRuns").asInt()).isZero();
+        assertThat(api.get("/api/jobs/" + byDefault).body().path("keepRuns").isNull()).isTrue();
+
+        pruneOn(0);
+
+        assertGone(defaultRuns.get(0));
+        assertGone(defaultRuns.get(1));
+        defaultRuns.subList(2, defaultRuns.size()).forEach(this::assertKept);
+        allRuns.forEach(this::assertKept);
+    }
+
+    @Test
+    void listingTasksCarriesNoOutputWhileTheTaskItselfAndItsOutputReadDo() {
+        String id = task("SUCCEEDED", daysAgo(1));
+
+        JsonNode listed = api.get("/api/tasks?type=retention-test&limit=500").body().path("tasks");
+        assertThat(listed).isNotEmpty();
+        listed.forEach(task -> assertThat(task.has("stdout") || task.has("stderr") || task.has("stdoutTruncated"))
+                .as(task.path("id").asText()).isFalse());
+        JsonNode task = api.task(id);
+        assertThat(task.path("stdout").asText()).isEqualTo("out of " + id);
+        assertThat(task.path("stderrTruncated").asBoolean()).isTrue();
+        JsonNode read = api.get("/api/tasks/" + id + "/output").body();
+        assertThat(read.path("stdout").asText()).isEqualTo("out of " + id);
+        assertThat(read.path("truncated").asBoolean()).isTrue();
     }
 
     @Test
@@ -147,14 +208,45 @@ class RetentionTest {
         assertThat(exists(id)).isFalse();
     }
 
-    /** A submitted task put in this state, ended (finished) at this time, its creation a second before. */
+    /**
+     * A submitted task put in this state, ended (finished) at this time, its creation a second before, with an event
+     * and some output of its attempt.
+     */
     private String task(String state, long finishedAt) {
         String id = api.submit(TASK);
-        sql.sql("UPDATE tasks SET state = ?, created_at = ?, finished_at = ? WHERE id = ?")
+        sql.sql("UPDATE tasks SET state = ?, created_at = ?, finished_at = ?, attempt = 1 WHERE id = ?")
                 .params(state, finishedAt - 1000, finishedAt, id).update();
         sql.sql("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, NULL, 0, 'test')")
                 .params(id, finishedAt, state).update();
+        sql.sql("INSERT INTO task_output (task_id, attempt, stdout, stderr, stdout_truncated, stderr_truncated) "
+                + "VALUES (?, 1, ?, 'err', FALSE, TRUE)").params(id, "out of " + id).update();
         return id;
+    }
+
+    /** A job that does not fire (its one time is far ahead), keeping this many runs (null: the setting's). */
+    private String job(String name, Integer keepRuns) {
+        return api.createJob("{\"name\": \"" + name + "\", \"schedule\": {\"at\": \"2099-01-01T00:00:00Z\"}, "
+                + "\"keepRuns\": " + keepRuns + ", \"task\": " + TASK + "}");
+    }
+
+    /** A task of the job as {@link #task}, made at this time; a run that has not ended has no finish time. */
+    private String run(String job, String state, long at) {
+        String id = task(state, at + 1000);
+        sql.sql("UPDATE tasks SET job_id = ?, finished_at = CASE WHEN state IN ('QUEUED', 'RUNNING') THEN NULL "
+                + "ELSE finished_at END WHERE id = ?").params(job, id).update();
+        return id;
+    }
+
+    private void assertGone(String id) {
+        assertThat(exists(id)).as(id).isFalse();
+        assertThat(events(id)).as(id).isZero();
+        assertThat(outputs(id)).as(id).isZero();
+    }
+
+    private void assertKept(String id) {
+        assertThat(exists(id)).as(id).isTrue();
+        assertThat(events(id)).as(id).isPositive();
+        assertThat(outputs(id)).as(id).isPositive();
     }
 
     private void fire(String state, long scheduledAt) {
@@ -180,8 +272,16 @@ class RetentionTest {
         return sql.sql("SELECT COUNT(*) FROM tasks WHERE id = ?").param(id).query(Long.class).single() > 0;
     }
 
+    private long outputs(String id) {
+        return sql.sql("SELECT COUNT(*) FROM task_output WHERE task_id = ?").param(id).query(Long.class).single();
+    }
+
     private long events(String id) {
         return sql.sql("SELECT COUNT(*) FROM task_events WHERE task_id = ?").param(id).query(Long.class).single();
+    }
+
+    private static long minutesAgo(int minutes) {
+        return System.currentTimeMillis() - Duration.ofMinutes(minutes).toMillis();
     }
 
     private static long daysAgo(int days) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
+import routes.config.RetentionProperties;
 import routes.job.JobSchedule;
 import routes.job.JobSpec;
 import routes.job.Misfire;
@@ -25,7 +26,7 @@ import routes.job.Schedules;
 public class JobRequests {
 
     private static final Set<String> FIELDS = Set.of("name", "schedule", "task", "overlap", "maxRunning", "misfire",
-            "paused");
+            "paused", "keepRuns");
     private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "timeZone", "at", "every", "start");
     private static final Set<String> PREVIEW_FIELDS = Set.of("schedule", "count");
     private static final int PREVIEW_COUNT = 10;
@@ -55,7 +56,8 @@ public class JobRequests {
         JobSchedule schedule = schedule(node.get("schedule"));
         return new JobSpec(name, schedule, tasks.template(node.get("task"), "task."),
                 choice(node, "overlap", Overlap.class, Overlap.ALLOW), maxRunning(node.get("maxRunning")),
-                choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")));
+                choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")),
+                keepRuns(node.get("keepRuns")));
     }
 
     /** What a schedule preview asks for: the schedule as in a job, and how many fires to show. */
@@ -162,6 +164,19 @@ public class JobRequests {
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1 || value.asInt() > MAX_RUNNING_LIMIT) {
             throw ApiException.badRequest("maxRunning must be a whole number from 1 to " + MAX_RUNNING_LIMIT
                     + " (leave it out for no limit), got " + value);
+        }
+        return value.asInt();
+    }
+
+    private static Integer keepRuns(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        int most = RetentionProperties.MOST_RUNS_KEPT;
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0 || value.asInt() > most) {
+            throw ApiException.badRequest("keepRuns must be a whole number from 0 (keep every run until it is "
+                    + "caravan.retention.tasks old) to " + most + " (leave it out for caravan.retention.runs-per-job), got "
+                    + value);
         }
         return value.asInt();
     }

@@ -20,6 +20,14 @@ public class RetentionCutoffs {
         return clock.millis() - retention.tasks().toMillis();
     }
 
+    /**
+     * Now: a job's runs past its count (keepRuns, caravan.retention.runs-per-job) go if they ended before this, so a
+     * run retried and ended again after its batch was read stays.
+     */
+    public long runs() {
+        return clock.millis();
+    }
+
     /** Fires scheduled before this are past caravan.retention.fires. */
     public long fires() {
         return clock.millis() - retention.fires().toMillis();

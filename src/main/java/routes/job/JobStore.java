@@ -38,7 +38,7 @@ import routes.message.TaskSpec;
 public class JobStore {
 
     private static final String COLUMNS = "id, name, schedule, template, overlap, max_running, misfire, paused, next_fire_at, "
-            + "version, created_at, updated_at";
+            + "version, created_at, updated_at, keep_runs";
 
     private final JdbcClient sql;
     private final JdbcTemplate batch;
@@ -60,10 +60,10 @@ public class JobStore {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
         try {
-            sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+            sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
                     .params(id, spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
                             spec.maxRunning(), spec.misfire().name(), Boolean.TRUE.equals(spec.paused()),
-                            firstFire(spec.schedule(), now), now, now)
+                            firstFire(spec.schedule(), now), now, now, spec.keepRuns())
                     .update();
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
@@ -76,14 +76,15 @@ public class JobStore {
     public JobView replace(String id, JobSpec sent) {
         // a secret env value sent back masked, as the views show it, keeps the value stored
         JobSpec spec = new JobSpec(sent.name(), sent.schedule(), SecretEnv.keepStored(sent.task(), get(id).task()),
-                sent.overlap(), sent.maxRunning(), sent.misfire(), sent.paused());
+                sent.overlap(), sent.maxRunning(), sent.misfire(), sent.paused(), sent.keepRuns());
         long now = clock.millis();
         try {
             sql.sql("UPDATE jobs SET name = ?, schedule = ?, template = ?, overlap = ?, max_running = ?, misfire = ?, "
-                            + "paused = COALESCE(?, paused), next_fire_at = ?, version = version + 1, updated_at = ? WHERE id = ?")
+                            + "paused = COALESCE(?, paused), next_fire_at = ?, version = version + 1, updated_at = ?, "
+                            + "keep_runs = ? WHERE id = ?")
                     .params(spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
                             spec.maxRunning(), spec.misfire().name(), spec.paused(), firstFire(spec.schedule(), now),
-                            now, id)
+                            now, spec.keepRuns(), id)
                     .update();
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
@@ -226,7 +227,7 @@ public class JobStore {
         Instant next = job.paused() ? null : times.after(clock.instant());
         return new JobView(job.id(), job.name(), job.schedule(), times.description(), job.task(), job.overlap(),
                 job.maxRunning(), job.misfire(), job.paused(), next, Instant.ofEpochMilli(job.createdAt()),
-                Instant.ofEpochMilli(job.updatedAt()));
+                Instant.ofEpochMilli(job.updatedAt()), job.keepRuns());
     }
 
     private Job row(ResultSet rs, int row) throws SQLException {
@@ -236,7 +237,7 @@ public class JobStore {
                 json.read(rs.getString("template"), TaskSpec.class), Overlap.valueOf(rs.getString("overlap")),
                 (Integer) rs.getObject("max_running", Integer.class), Misfire.valueOf(rs.getString("misfire")),
                 rs.getBoolean("paused"), nextFireAt, rs.getInt("version"), rs.getLong("created_at"),
-                rs.getLong("updated_at"));
+                rs.getLong("updated_at"), (Integer) rs.getObject("keep_runs", Integer.class));
     }
 
     private static NotFound notFound(String id) {

@@ -6,11 +6,12 @@ import routes.message.SecretEnv;
 import routes.message.TaskSpec;
 
 /**
- * A job as the API shows it. {@code nextFireAt} is null when the job is paused or will not fire again. Env values of
- * secret-looking names in its task are shown masked ({@link SecretEnv}).
+ * A job as the API shows it. {@code nextFireAt} is null when the job is paused or will not fire again;
+ * {@code keepRuns} is null when caravan.retention.runs-per-job applies. Env values of secret-looking names in its
+ * task are shown masked ({@link SecretEnv}).
  */
 public record JobView(String id, String name, JobSchedule schedule, String description,
                       @JsonSerialize(converter = SecretEnv.MaskedSpec.class) TaskSpec task,
                       Overlap overlap, Integer maxRunning, Misfire misfire, boolean paused, Instant nextFireAt,
-                      Instant createdAt, Instant updatedAt) {
+                      Instant createdAt, Instant updatedAt, Integer keepRuns) {
 }

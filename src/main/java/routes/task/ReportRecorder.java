@@ -33,20 +33,24 @@ public class ReportRecorder {
     private final TaskQueries queries;
     private final TaskEvents events;
     private final TaskMeters meters;
+    private final OutputStore outputs;
     private final Clock clock = Clock.systemUTC();
 
-    public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters) {
+    public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters,
+                          OutputStore outputs) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
         this.events = events;
         this.meters = meters;
+        this.outputs = outputs;
     }
 
     /**
      * Stores a batch of agents' reports in one transaction. A start and
      * the outcome of the same attempt in one batch are stored with one update. Returns the tasks that ended
-     * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch.
+     * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch;
+     * the output of the attempts that ended, when they wrote any, is stored in one statement after them.
      */
     @Transactional
     public Recorded recordAll(List<RunReport> batch) {
@@ -62,20 +66,22 @@ public class ReportRecorder {
         List<String> ended = new ArrayList<>();
         List<DueRetry> retries = new ArrayList<>();
         Map<String, TaskQueries.Times> times = queries.times(ids);
+        List<RunReport> endsApplied = new ArrayList<>();
         for (RunReport report : batch) {
             if (!report.isFinished() && outcomes.contains(attemptKey(report))) {
                 starts.put(attemptKey(report), report);
                 continue;
             }
-            long applied = record(report, starts.remove(attemptKey(report)), times.get(report.taskId()));
-            if (applied > 0) {
-                retries.add(new DueRetry(report.taskId(), applied));
-            } else if (applied == 0 && report.isFinished()) {
+            long recorded = record(report, starts.remove(attemptKey(report)), times.get(report.taskId()), endsApplied);
+            if (recorded > 0) {
+                retries.add(new DueRetry(report.taskId(), recorded));
+            } else if (recorded == 0 && report.isFinished()) {
                 ended.add(report.taskId());
             }
         }
         // a start whose outcome came first in the batch (from another control node's order) is stored alone
-        starts.values().forEach(start -> record(start, null, times.get(start.taskId())));
+        starts.values().forEach(start -> record(start, null, times.get(start.taskId()), endsApplied));
+        outputs.record(endsApplied);
         return new Recorded(ended, retries);
     }
 
@@ -85,26 +91,25 @@ public class ReportRecorder {
      * records that it was ignored. {@code start} is the same attempt's start report when it came along. A
      * failed (or timed-out) attempt with attempts left makes the task RETRYING. Returns -1 when the report was
      * not applied, the time of the retry when one is due, 0 otherwise. {@code times}: the task's as the batch
-     * began (null if unknown), for the metrics.
+     * began (null if unknown), for the metrics. An applied end joins {@code applied}, whose output is stored after.
      */
-    private long record(RunReport report, RunReport start, TaskQueries.Times times) {
+    private long record(RunReport report, RunReport start, TaskQueries.Times times, List<RunReport> applied) {
         int updated;
         long retryAt = 0;
         if (report.isFinished()) {
             Attempts attempts = attempts(report);
             TaskState state = attempts.retryAt() > 0 ? TaskState.RETRYING : TaskState.valueOf(report.outcome());
             long startedAt = start != null ? start.at() : report.at();
-            updated = sql.sql("UPDATE tasks SET state = ?, exit_code = ?, stdout = ?, stderr = ?, "
-                            + "stdout_truncated = ?, stderr_truncated = ?, message = ?, finished_at = ?, "
+            updated = sql.sql("UPDATE tasks SET state = ?, exit_code = ?, message = ?, finished_at = ?, "
                             + "started_at = COALESCE(started_at, ?), retry_at = ?, exhausted = ? "
                             + "WHERE id = ? AND attempt = ? AND agent = ? AND state IN ('DISPATCHED', 'RUNNING')")
-                    .params(state.name(), report.exitCode(), report.stdout(), report.stderr(),
-                            report.stdoutTruncated(), report.stderrTruncated(), TaskEvents.fit(report.message()),
+                    .params(state.name(), report.exitCode(), TaskEvents.fit(report.message()),
                             state == TaskState.RETRYING ? null : report.at(), startedAt,
                             attempts.retryAt() > 0 ? attempts.retryAt() : null, attempts.exhausted(), report.taskId(),
                             report.attempt(), report.agent())
                     .update();
             if (updated > 0) {
+                applied.add(report);
                 if (start != null) {
                     startedEvent(start);
                     countStart(start, times);

@@ -19,10 +19,12 @@ public class TaskOutput {
     static final int WATCH_SECONDS = 15;
 
     private final TaskQueries queries;
+    private final OutputStore outputs;
     private final LiveOutput live;
 
-    public TaskOutput(TaskQueries queries, LiveOutput live) {
+    public TaskOutput(TaskQueries queries, OutputStore outputs, LiveOutput live) {
         this.queries = queries;
+        this.outputs = outputs;
         this.live = live;
     }
 
@@ -30,10 +32,11 @@ public class TaskOutput {
         TaskView task = queries.find(id).orElseThrow(() -> TaskQueries.notFound(id));
         boolean running = task.state().equals("RUNNING") || task.state().equals("DISPATCHED");
         if (!running) {
-            Slice out = slice(task.stdout(), 0, stdoutFrom);
-            Slice err = slice(task.stderr(), 0, stderrFrom);
+            RecordedOutput recorded = outputs.of(id, task.attempt());
+            Slice out = slice(recorded.stdout(), 0, stdoutFrom);
+            Slice err = slice(recorded.stderr(), 0, stderrFrom);
             return new OutputPiece(out.text(), err.text(), out.next(), err.next(), false,
-                    task.stdoutTruncated() || task.stderrTruncated());
+                    recorded.stdoutTruncated() || recorded.stderrTruncated());
         }
         live.watch(id, Duration.ofSeconds(WATCH_SECONDS));
         LiveOutput.Window window = live.read(id);

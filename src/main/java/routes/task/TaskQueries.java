@@ -28,9 +28,9 @@ import routes.message.TaskState;
 @ControlRole
 public class TaskQueries {
 
-    static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, "
-            + "exit_code, stdout, stderr, stdout_truncated, stderr_truncated, message, created_at, dispatched_at, "
-            + "started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, broadcast_id, resident_id";
+    static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, exit_code, "
+            + "message, created_at, dispatched_at, started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, "
+            + "broadcast_id, resident_id";
 
     /** The states of a task that has not ended, as an SQL list (a new state belongs here and in TaskState). */
     static final String ALIVE_STATES = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
@@ -40,24 +40,28 @@ public class TaskQueries {
     private final JdbcClient sql;
     private final JsonCodec json;
     private final TaskEvents events;
+    private final OutputStore outputs;
     private final Clock clock = Clock.systemUTC();
 
-    public TaskQueries(JdbcClient sql, JsonCodec json, TaskEvents events) {
+    public TaskQueries(JdbcClient sql, JsonCodec json, TaskEvents events, OutputStore outputs) {
         this.sql = sql;
         this.json = json;
         this.events = events;
+        this.outputs = outputs;
     }
 
+    /** The task as its row tells it: no events, no output. */
     public Optional<TaskView> find(String id) {
         return sql.sql("SELECT " + COLUMNS + " FROM tasks WHERE id = ?").param(id).query(this::view).optional();
     }
 
-    /** The task with its event log; {@link NotFound} when unknown. */
+    /** The task with its event log and its current attempt's output; {@link NotFound} when unknown. */
     public TaskView get(String id) {
-        return find(id).orElseThrow(() -> notFound(id)).withEvents(events.of(id));
+        TaskView task = find(id).orElseThrow(() -> notFound(id));
+        return task.withEventsAndOutput(events.of(id), outputs.of(id, task.attempt()));
     }
 
-    /** The tasks the filter keeps, newest first: the page it asks for, and how many there are in all. */
+    /** The tasks the filter keeps, newest first (without their output): the page it asks for, and how many in all. */
     public Map<String, Object> list(TaskFilter filter) {
         List<Object> params = new ArrayList<>();
         String where = where(filter, params);
@@ -240,8 +244,7 @@ public class TaskQueries {
                 rs.getString("state"), rs.getString("idempotency_key"), rs.getString("agent"),
                 rs.getInt("attempt"), spec.command(), spec.shell(), spec.env(), spec.workdir(),
                 spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(), spec.code(),
-                (Integer) rs.getObject("exit_code", Integer.class), rs.getString("stdout"), rs.getString("stderr"),
-                rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), rs.getString("message"),
+                (Integer) rs.getObject("exit_code", Integer.class), null, rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
                 instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null, null);

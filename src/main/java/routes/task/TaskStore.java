@@ -37,16 +37,18 @@ public class TaskStore {
     private final TaskQueries queries;
     private final TaskEvents events;
     private final TaskMeters meters;
+    private final OutputStore outputs;
     private final Clock clock = Clock.systemUTC();
 
     public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskQueries queries, TaskEvents events,
-                     TaskMeters meters) {
+                     TaskMeters meters, OutputStore outputs) {
         this.sql = sql;
         this.batch = batch;
         this.json = json;
         this.queries = queries;
         this.events = events;
         this.meters = meters;
+        this.outputs = outputs;
     }
 
     /**
@@ -157,7 +159,7 @@ public class TaskStore {
                                        String broadcastId, String residentId) {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
-                spec.agent(), spec.retry(), spec.code(), null, null, null, false, false, null, Instant.ofEpochMilli(now),
+                spec.agent(), spec.retry(), spec.code(), null, null, null, Instant.ofEpochMilli(now),
                 null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null, null);
     }
 
@@ -262,10 +264,10 @@ public class TaskStore {
             throw new Conflict("task " + id + " is " + state
                     + "; only a FAILED, TIMED_OUT or CANCELLED task can be retried");
         }
-        sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, exit_code = NULL, stdout = NULL, stderr = NULL, "
-                + "stdout_truncated = FALSE, stderr_truncated = FALSE, message = NULL, dispatched_at = NULL, "
-                + "started_at = NULL, finished_at = NULL, retry_at = NULL, exhausted = FALSE, attempt_floor = attempt "
-                + "WHERE id = ?").param(id).update();
+        sql.sql("UPDATE tasks SET state = 'QUEUED', agent = NULL, exit_code = NULL, message = NULL, "
+                + "dispatched_at = NULL, started_at = NULL, finished_at = NULL, retry_at = NULL, exhausted = FALSE, "
+                + "attempt_floor = attempt WHERE id = ?").param(id).update();
+        outputs.forget(id);
         TaskView task = queries.find(id).orElseThrow();
         events.add(id, clock.millis(), TaskState.QUEUED, null, task.attempt(), "retried by request after it ended " + state);
         return task;

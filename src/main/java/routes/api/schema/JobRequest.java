@@ -18,5 +18,8 @@ public record JobRequest(
         Integer maxRunning,
         @Schema(description = "what fires missed while no control node ran do", defaultValue = "fire_once")
         Misfire misfire,
-        @Schema(description = "a paused job does not fire", defaultValue = "false") Boolean paused) {
+        @Schema(description = "a paused job does not fire", defaultValue = "false") Boolean paused,
+        @Schema(description = "ended runs retention keeps, newest first; 0 keeps them all (by age only)"
+                + " (default: caravan.retention.runs-per-job)", minimum = "0", maximum = "1000000")
+        Integer keepRuns) {
 }

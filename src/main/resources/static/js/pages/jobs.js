@@ -54,7 +54,9 @@ export async function renderOne(ctx) {
             h('dt', 'time zone'), h('dd', job.schedule.timeZone || 'UTC'),
             h('dt', 'overlap'), h('dd', job.overlap),
             h('dt', 'max running'), h('dd', job.maxRunning == null ? 'no limit' : String(job.maxRunning)),
-            h('dt', 'misfire'), h('dd', job.misfire)),
+            h('dt', 'misfire'), h('dd', job.misfire),
+            h('dt', 'keep runs'), h('dd#job-keep-runs', job.keepRuns == null ? 'as configured (runs-per-job)'
+              : job.keepRuns === 0 ? 'all (by age only)' : 'the last ' + job.keepRuns)),
           h('h3', 'Next fires'),
           next && next.next.length ? h('ol.fires#job-next', next.next.map(n => fireItem(n, next.timeZone))) : h('p.empty', job.paused ? 'Paused.' : 'No more fires.')),
         h('section.panel',
@@ -139,6 +141,7 @@ export async function renderEdit(ctx) {
   const zoneList = h('datalist#zones', ['UTC', ...zones()].map(z => h('option', { value: z })));
   const overlap = h('select#job-overlap', ['allow', 'forbid', 'replace'].map(o => h('option', { value: o, selected: (job?.overlap || 'allow') === o }, o)));
   const maxRunning = h('input#job-max-running', { type: 'number', min: 1, max: 10000, value: job?.maxRunning ?? '', placeholder: 'no limit' });
+  const keepRuns = h('input#job-keep-runs', { type: 'number', min: 0, max: 1000000, value: job?.keepRuns ?? '', placeholder: 'as configured' });
   const misfire = h('select#job-misfire', ['fire_once', 'skip'].map(o => h('option', { value: o, selected: (job?.misfire || 'fire_once') === o }, o)));
   const paused = h('input#job-paused', { type: 'checkbox', checked: job?.paused });
   const task = taskFields(job?.task || {}, { retry: true, target: true });
@@ -191,6 +194,7 @@ export async function renderEdit(ctx) {
         try {
           body = { name: name.value.trim(), schedule: schedule(), task: task.value(), overlap: overlap.value, misfire: misfire.value, paused: paused.checked };
           if (maxRunning.value) body.maxRunning = Number(maxRunning.value);
+          if (keepRuns.value) body.keepRuns = Number(keepRuns.value);
         } catch (e) { error.textContent = e.message; return; }
         save.disabled = true;
         try {
@@ -209,6 +213,7 @@ export async function renderEdit(ctx) {
         h('div.form-grid', field('Time zone', zone, 'IANA name; cron fields are read in it'), zoneList,
           field('Overlap', overlap, 'while runs are alive: allow, forbid (skip) or replace'),
           field('Max running', maxRunning), field('Misfire', misfire, 'missed fires: run one catch-up, or skip'),
+          field('Keep runs', keepRuns, 'ended runs kept, newest first; 0: all, by age only'),
           field('Paused', h('label.inline', paused, ' create paused')))),
       h('div', h('h2', 'Preview'), preview)),
     h('h2', 'Task'),
