@@ -37,7 +37,8 @@ class JsonLogsTest {
             String job = api.createJob("{\"name\": \"logged\", \"schedule\": {\"at\": \"2099-01-01T00:00:00Z\"},"
                     + " \"task\": {\"command\": [\"true\"]}}");
             String run = api.post("/api/jobs/" + job + "/run", "").text("taskId");
-            await().atMost(Duration.ofSeconds(30)).until(() -> ended(api, first) && ended(api, second) && ended(api, run));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ended(api, first) && ended(api, second) && ended(api, run));
             // the last lines (the record of the ends) follow the commit
             await().atMost(Duration.ofSeconds(10)).until(() -> about(node, second).stream()
                     .anyMatch(line -> line.path("message").asText().contains("FAILED")));

@@ -38,12 +38,15 @@ public class StandaloneStores {
         pool.setMaxTotal(32);
         // the same timeouts as a Redis of the operator's (spring.data.redis.timeout and connect-timeout)
         LettucePoolingClientConfiguration.LettucePoolingClientConfigurationBuilder builder =
-                LettucePoolingClientConfiguration.builder()
-                        .poolConfig(pool)
-                        .commandTimeout(timeouts.getTimeout())
-                        .clientOptions(ClientOptions.builder()
-                                .socketOptions(SocketOptions.builder().connectTimeout(timeouts.getConnectTimeout()).build())
-                                .build());
+                LettucePoolingClientConfiguration.builder().poolConfig(pool);
+        if (timeouts.getTimeout() != null) {
+            builder.commandTimeout(timeouts.getTimeout());
+        }
+        if (timeouts.getConnectTimeout() != null) {
+            builder.clientOptions(ClientOptions.builder()
+                    .socketOptions(SocketOptions.builder().connectTimeout(timeouts.getConnectTimeout()).build())
+                    .build());
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         LettucePoolingClientConfiguration client = builder.build();
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration("127.0.0.1", embeddedRedis.port());

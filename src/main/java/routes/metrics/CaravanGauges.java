@@ -19,8 +19,9 @@ import routes.results.ResultInbox;
 
 /**
  * The gauges of the cluster as a whole (docs/operations.md, "Monitoring"): each queue's depth and oldest task, per type
- * and priority; the agents by state, their slots and their oldest heartbeat; the reports waiting to be stored; the quarantined messages. Read
- * every {@code caravan.metrics.gauge-refresh-millis} by {@link #refresh}, in a few round trips; a scrape costs nothing.
+ * and priority; the agents by state, their slots and their oldest heartbeat; the reports waiting to be stored; the
+ * quarantined messages. Read every {@code caravan.metrics.gauge-refresh-millis} by {@link #refresh}, in a few round
+ * trips; a scrape costs nothing.
  * Every control node reports the same figures (aggregate them with {@code max}).
  */
 @Component

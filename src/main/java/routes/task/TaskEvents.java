@@ -34,7 +34,8 @@ public class TaskEvents {
      *
      * @param job the job whose fire made the task, or null: for the log only (the task's row has it)
      */
-    public record Line(String taskId, long at, TaskState state, String agent, int attempt, String message, String job) {
+    public record Line(String taskId, long at, TaskState state, String agent, int attempt, String message,
+                       String job) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(TaskEvents.class);
@@ -72,8 +73,8 @@ public class TaskEvents {
     private static void log(Line line) {
         Integer attempt = line.attempt() > 0 ? line.attempt() : null;
         try (LogContext about = LogContext.task(line.taskId(), attempt, line.agent(), line.job())) {
-            log.info("Task {} {}{}: {}", line.taskId(), line.state(), attempt == null ? "" : " (attempt " + attempt + ")",
-                    line.message());
+            log.info("Task {} {}{}: {}", line.taskId(), line.state(),
+                    attempt == null ? "" : " (attempt " + attempt + ")", line.message());
         }
     }
 

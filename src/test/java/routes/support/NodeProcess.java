@@ -104,7 +104,7 @@ public final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** What the node wrote to stdout and stderr so far (WARN and above, unless the node was started with another level). */
+    /** What the node wrote to stdout and stderr so far (WARN and above, unless started with another level). */
     public List<String> output() {
         try {
             return Files.readAllLines(log);
