@@ -300,6 +300,17 @@ class AccessTest {
     }
 
     @Test
+    void aChangeAnApiRouteRefusesIsOnRecordWithTheMessageItsCallerRead() {
+        Api.Response refused = admin.post("/api/jobs", "{\"name\": \"audited-bad-cron\", "
+                + "\"schedule\": {\"cron\": \"0 61 9 * * ?\"}, \"task\": {\"command\": [\"true\"]}}");
+        assertThat(refused.status()).isEqualTo(400);
+
+        JsonNode entry = entry("create-job", "admin-token", "audited-bad-cron");
+        assertThat(entry.path("status").asInt()).isEqualTo(400);
+        assertThat(entry.path("outcome").asText()).isEqualTo(refused.text("message"));
+    }
+
+    @Test
     void auditEntriesPastTheirRetentionAreDeleted() {
         JdbcClient sql = cluster.controlContext().getBean(JdbcClient.class);
         long now = System.currentTimeMillis();

@@ -68,10 +68,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void agentCodeKnowsOnlySettingsMessagesRedisAndTheQuarantine() {
+    void agentCodeKnowsOnlySettingsMessagesRedisTheQuarantineAndTheLogContext() {
         noClasses().that().resideInAPackage("routes.agent..")
                 .should().dependOnClassesThat(caravanOutside("routes.agent..", "routes.config..", "routes.message..",
-                        "routes.redis..", "routes.quarantine.."))
+                        "routes.redis..", "routes.quarantine..", "routes.logs.."))
                 .check(CARAVAN);
     }
 
@@ -90,8 +90,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void settingsSharedTermsAndMessagesDependOnNoOtherPackage() {
-        for (String ground : new String[] {"routes.config..", "routes.domain..", "routes.message.."}) {
+    void settingsSharedTermsMessagesAndTheLogContextDependOnNoOtherPackage() {
+        for (String ground : new String[] {"routes.config..", "routes.domain..", "routes.message..", "routes.logs.."}) {
             noClasses().that().resideInAPackage(ground)
                     .should().dependOnClassesThat(caravanOutside(ground))
                     .allowEmptyShould(false)

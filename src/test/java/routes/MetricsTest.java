@@ -129,6 +129,8 @@ class MetricsTest {
             assertThat(value(scrape, "caravan_agents", "state=\"dead\"")).hasValue(0);
             assertThat(value(scrape, "caravan_agents_slots")).hasValue(4);
             assertThat(value(scrape, "caravan_agents_slots_used")).isPresent();
+            // the one agent beats every second: its heartbeat is never older than the agent timeout while it lives
+            assertThat(value(scrape, "caravan_agents_heartbeat_oldest_age_seconds").orElse(-1)).isBetween(0.0, 5.0);
             assertThat(value(scrape, "caravan_results_backlog")).isPresent();
             assertThat(value(scrape, "caravan_quarantine_messages")).hasValue(0);
             assertThat(value(scrape, "caravan_failovers_total")).hasValue(0);

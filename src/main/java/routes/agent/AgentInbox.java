@@ -14,6 +14,7 @@ import routes.message.InboxEntry;
 import routes.message.TaskSpec;
 import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
+import routes.redis.RedisConfig;
 import routes.redis.RedisKeys;
 
 /**
@@ -24,7 +25,7 @@ import routes.redis.RedisKeys;
 @AgentRole
 public class AgentInbox {
 
-    private static final Duration WAIT = Duration.ofSeconds(1);
+    private static final Duration WAIT = RedisConfig.BLOCKING_WAIT;
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;

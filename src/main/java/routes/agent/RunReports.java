@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
 import routes.config.JsonCodec;
+import routes.logs.LogContext;
 import routes.message.InboxEntry;
 import routes.message.RunReport;
 import routes.message.TaskState;
@@ -106,6 +107,7 @@ public class RunReports implements SmartInitializingSingleton {
 
     public void started(Run run) {
         send(RunReport.started(run.taskId(), run.attempt(), agent.id(), System.currentTimeMillis()));
+        log.info("Started task {} (attempt {})", run.taskId(), run.attempt());
     }
 
     /**
@@ -126,10 +128,13 @@ public class RunReports implements SmartInitializingSingleton {
      */
     public void finished(TaskExecResult result) {
         String entry = result.run().entry();
-        String outcome = json.write(result.report(agent.id()));
+        RunReport report = result.report(agent.id());
+        String outcome = json.write(report);
         outcomes.put(entry, outcome);
         release(outcome, entry);
         running.remove(entry);
+        log.info("Task {} (attempt {}) ended {}{}", report.taskId(), report.attempt(), report.outcome(),
+                report.exitCode() == null ? "" : " with exit code " + report.exitCode());
     }
 
     /**
@@ -146,8 +151,10 @@ public class RunReports implements SmartInitializingSingleton {
                     System.currentTimeMillis(), TaskState.FAILED.name(), null, "", "", false, false,
                     "agent " + agent.id() + " stopped while this ran; its process was killed or left orphaned");
             reportAndRelease(failed, entry);
-            log.warn("Task {} (attempt {}) was running when this agent stopped: reported FAILED", run.taskId(),
-                    run.attempt());
+            try (LogContext about = LogContext.task(run.taskId(), run.attempt(), agent.id())) {
+                log.warn("Task {} (attempt {}) was running when this agent stopped: reported FAILED", run.taskId(),
+                        run.attempt());
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import routes.config.AgentRole;
+import routes.logs.LogContext;
 
 /**
  * The processes this agent runs now, by task id, so a cancel can find and kill one. A cancel that arrives
@@ -55,7 +56,9 @@ public class RunningProcesses {
             cancelled.put(taskId, Boolean.TRUE);
         } else {
             killed.put(taskId, TaskExecResult.Ending.KILLED);
-            log.info("Killing task {} on request", taskId);
+            try (LogContext about = LogContext.task(taskId, null, null)) {
+                log.info("Killing task {} on request", taskId);
+            }
             killer.kill(process);
         }
     }

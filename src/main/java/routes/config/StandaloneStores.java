@@ -1,11 +1,13 @@
 package routes.config;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
 import java.io.IOException;
-import java.time.Duration;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -30,14 +32,21 @@ public class StandaloneStores {
     }
 
     @Bean
-    public LettuceConnectionFactory redisConnectionFactory(
-            EmbeddedRedis embeddedRedis, ObjectProvider<LettuceClientConfigurationBuilderCustomizer> customizers) {
+    public LettuceConnectionFactory redisConnectionFactory(EmbeddedRedis embeddedRedis, RedisProperties timeouts,
+            ObjectProvider<LettuceClientConfigurationBuilderCustomizer> customizers) {
         GenericObjectPoolConfig<StatefulConnection<?, ?>> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(32);
+        // the same timeouts as a Redis of the operator's (spring.data.redis.timeout and connect-timeout)
         LettucePoolingClientConfiguration.LettucePoolingClientConfigurationBuilder builder =
-                LettucePoolingClientConfiguration.builder()
-                        .poolConfig(pool)
-                        .commandTimeout(Duration.ofSeconds(10));
+                LettucePoolingClientConfiguration.builder().poolConfig(pool);
+        if (timeouts.getTimeout() != null) {
+            builder.commandTimeout(timeouts.getTimeout());
+        }
+        if (timeouts.getConnectTimeout() != null) {
+            builder.clientOptions(ClientOptions.builder()
+                    .socketOptions(SocketOptions.builder().connectTimeout(timeouts.getConnectTimeout()).build())
+                    .build());
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         LettucePoolingClientConfiguration client = builder.build();
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration("127.0.0.1", embeddedRedis.port());

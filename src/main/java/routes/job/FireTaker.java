@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,6 +21,8 @@ import routes.dispatch.BroadcastTargets;
 import routes.domain.Conflict;
 import routes.job.FirePolicy.Decision;
 import routes.job.FireStore.Outcome;
+import routes.logs.AfterCommit;
+import routes.logs.LogContext;
 import routes.message.PlannedFire;
 import routes.quarantine.MessageIsolation;
 import routes.task.JobRun;
@@ -34,6 +38,8 @@ import routes.task.TaskView;
 @Component
 @ControlRole
 public class FireTaker {
+
+    private static final Logger log = LoggerFactory.getLogger(FireTaker.class);
 
     private final JobStore jobs;
     private final FireStore fires;
@@ -99,16 +105,33 @@ public class FireTaker {
                 continue;
             }
             Decision decision = decisions.get(i);
-            for (String replaced : decision.replaces()) {
-                // a run that ended on its own meanwhile needs no cancelling
-                tasks.cancelIfAlive(replaced, "replaced by the run of job " + decision.fire().jobId() + " due at "
-                        + Instant.ofEpochMilli(decision.fire().scheduledAt())).ifPresent(cancelled::add);
+            try (LogContext about = LogContext.job(decision.fire().jobId())) {
+                for (String replaced : decision.replaces()) {
+                    // a run that ended on its own meanwhile needs no cancelling
+                    tasks.cancelIfAlive(replaced, "replaced by the run of job " + decision.fire().jobId() + " due at "
+                            + Instant.ofEpochMilli(decision.fire().scheduledAt())).ifPresent(cancelled::add);
+                }
             }
+            logOnCommit(decision);
             runs.addAll(decision.runs());
             taken.add(new FireView(Instant.ofEpochMilli(decision.fire().scheduledAt()), decision.state(),
                     decision.taskId(), decision.message(), Instant.ofEpochMilli(now)));
         }
         return new Taken(taken, tasks.createRuns(runs), cancelled);
+    }
+
+    /** The fire's outcome, with its job and task in the logging context: FIRED, SKIPPED or MISSED, and why. */
+    private static void logOnCommit(Decision decision) {
+        if (log.isInfoEnabled()) {
+            AfterCommit.log(() -> {
+                try (LogContext about = LogContext.task(decision.taskId(), null, null, decision.fire().jobId())) {
+                    log.info("Job {}: fire due at {} {}{}", decision.fire().jobId(),
+                            Instant.ofEpochMilli(decision.fire().scheduledAt()), decision.state(),
+                            decision.taskId() != null ? ", task " + decision.taskId()
+                                    : decision.message() == null ? "" : ": " + decision.message());
+                }
+            });
+        }
     }
 
     /**

@@ -19,8 +19,9 @@ import routes.results.ResultInbox;
 
 /**
  * The gauges of the cluster as a whole (docs/operations.md, "Monitoring"): each queue's depth and oldest task, per type
- * and priority; the agents by state and their slots; the reports waiting to be stored; the quarantined messages. Read
- * every {@code caravan.metrics.gauge-refresh-millis} by {@link #refresh}, in a few round trips; a scrape costs nothing.
+ * and priority; the agents by state, their slots and their oldest heartbeat; the reports waiting to be stored; the
+ * quarantined messages. Read every {@code caravan.metrics.gauge-refresh-millis} by {@link #refresh}, in a few round
+ * trips; a scrape costs nothing.
  * Every control node reports the same figures (aggregate them with {@code max}).
  */
 @Component
@@ -33,7 +34,7 @@ public class CaravanGauges {
     private final Quarantine quarantine;
     private final MultiGauge depth;
     private final MultiGauge oldest;
-    private final AtomicReference<AgentCounts> fleet = new AtomicReference<>(new AgentCounts(0, 0, 0, 0, 0, 0));
+    private final AtomicReference<AgentCounts> fleet = new AtomicReference<>(new AgentCounts(0, 0, 0, 0, 0, 0, 0));
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
     private final Clock clock = Clock.systemUTC();
@@ -57,6 +58,11 @@ public class CaravanGauges {
                 .description("slots of the live agents").register(meters);
         Gauge.builder("caravan.agents.slots.used", fleet, f -> f.get().busySlots())
                 .description("slots of the live agents holding a task").register(meters);
+        Gauge.builder("caravan.agents.heartbeat.oldest.age", fleet, f -> f.get().oldestHeartbeatAge() / 1000.0)
+                .baseUnit("seconds")
+                .description("age of the oldest heartbeat among the live agents (0 without any): near the agent"
+                        + " timeout, an agent is stalling")
+                .register(meters);
         Gauge.builder("caravan.results.backlog", backlog, AtomicLong::get)
                 .description("agents' reports waiting in Redis to be stored").register(meters);
         Gauge.builder("caravan.quarantine.messages", quarantined, AtomicLong::get)

@@ -4,8 +4,10 @@ import routes.message.AgentStatus;
 
 /**
  * An agent's status with the work it holds now (inbox + in-flight), as the dispatcher and the API see it.
+ *
+ * @param heartbeatAge how long ago its last heartbeat was, in ms by Redis's clock
  */
-public record AgentLoad(AgentStatus status, int held, boolean alive) {
+public record AgentLoad(AgentStatus status, int held, boolean alive, long heartbeatAge) {
 
     public int freeSlots() {
         return Math.max(0, status.slots() - held);
@@ -20,6 +22,6 @@ public record AgentLoad(AgentStatus status, int held, boolean alive) {
     }
 
     public AgentLoad withOneMore() {
-        return new AgentLoad(status, held + 1, alive);
+        return new AgentLoad(status, held + 1, alive, heartbeatAge);
     }
 }

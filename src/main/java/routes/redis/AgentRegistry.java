@@ -92,12 +92,14 @@ public class AgentRegistry {
         List<AgentLoad> loads = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         List<Boolean> alive = new ArrayList<>();
+        List<Long> ages = new ArrayList<>();
         long timeout = dispatcher.agentTimeout().toMillis();
         heartbeats().forEach((id, age) -> {
             boolean live = age <= timeout;
             if (live || !liveOnly) {
                 ids.add(id);
                 alive.add(live);
+                ages.add(age);
             }
         });
         if (ids.isEmpty()) {
@@ -116,7 +118,8 @@ public class AgentRegistry {
             String status = (String) replies.get(3 * i);
             if (status != null) {
                 int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
-                loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, alive.get(i)));
+                loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, alive.get(i),
+                        ages.get(i)));
             }
         }
         return loads;

@@ -1,6 +1,8 @@
 package routes.redis;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -15,8 +17,20 @@ import org.springframework.data.redis.serializer.StringRedisSerializer;
 @Configuration(proxyBeanMethods = false)
 public class RedisConfig {
 
+    /**
+     * The longest any command of Caravan blocks in Redis: BLMOVE waiting for work (AgentInbox.claim) and for reports
+     * (ResultInbox.take). Every other command answers at once. The client's command timeout
+     * ({@code spring.data.redis.timeout}) must be longer, or each such wait would fail as a timeout.
+     */
+    public static final Duration BLOCKING_WAIT = Duration.ofSeconds(1);
+
     @Bean
-    public StringRedisTemplate caravanRedis(RedisConnectionFactory connectionFactory) {
+    public StringRedisTemplate caravanRedis(RedisConnectionFactory connectionFactory, RedisProperties client) {
+        if (client.getTimeout() != null && client.getTimeout().compareTo(BLOCKING_WAIT.multipliedBy(2)) < 0) {
+            throw new IllegalStateException("spring.data.redis.timeout is " + client.getTimeout().toMillis()
+                    + " ms: make it at least " + BLOCKING_WAIT.multipliedBy(2).toMillis() + " ms, twice the "
+                    + BLOCKING_WAIT.toMillis() + " ms Caravan blocks in Redis waiting for work and reports");
+        }
         return new StringRedisTemplate(connectionFactory);
     }
 

@@ -26,6 +26,7 @@ import routes.message.TaskState;
 import routes.quarantine.Loop;
 import routes.quarantine.Quarantine;
 import routes.redis.AgentRegistry;
+import routes.redis.RedisConfig;
 import routes.redis.RedisKeys;
 
 /**
@@ -107,7 +108,7 @@ public class ResultInbox implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(ResultInbox.class);
     private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final int MOST_HINTS = 1000;
-    private static final Duration WAIT = Duration.ofSeconds(1);
+    private static final Duration WAIT = RedisConfig.BLOCKING_WAIT;
     private static final int BATCH = 200;
 
     private final StringRedisTemplate redis;

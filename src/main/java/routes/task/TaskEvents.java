@@ -5,16 +5,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import routes.config.ControlRole;
+import routes.logs.AfterCommit;
+import routes.logs.LogContext;
 import routes.message.TaskState;
 
 /**
  * Tasks' dispatch records (table task_events): one line per thing that happened to a task, written in the
- * transaction of the change it tells, and read back with the task.
+ * transaction of the change it tells, and read back with the task. Each line also goes to the log (INFO, this class's
+ * logger) once its transaction has committed, with the task, the attempt, the agent and the job in the logging context
+ * ({@link LogContext}): submitted, dispatched, started, ended, retried, taken back from a dead agent, cancelled.
  */
 @Component
 @ControlRole
@@ -23,9 +29,16 @@ public class TaskEvents {
     /** The longest message the message columns (of tasks and task_events) hold. */
     static final int MESSAGE_LIMIT = 1000;
 
-    /** One line to add: what happened to a task, when, on which agent, in which attempt, and why. */
-    public record Line(String taskId, long at, TaskState state, String agent, int attempt, String message) {
+    /**
+     * One line to add: what happened to a task, when, on which agent, in which attempt, and why.
+     *
+     * @param job the job whose fire made the task, or null: for the log only (the task's row has it)
+     */
+    public record Line(String taskId, long at, TaskState state, String agent, int attempt, String message,
+                       String job) {
     }
+
+    private static final Logger log = LoggerFactory.getLogger(TaskEvents.class);
 
     private final JdbcClient sql;
     private final JdbcTemplate batch;
@@ -40,6 +53,7 @@ public class TaskEvents {
     void add(String taskId, long at, TaskState state, String agent, int attempt, String message) {
         sql.sql("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)")
                 .params(taskId, at, state.name(), agent, attempt, fit(message)).update();
+        logOnCommit(List.of(new Line(taskId, at, state, agent, attempt, message, LogContext.currentJob())));
     }
 
     /** Adds lines in one batch, in the caller's transaction. */
@@ -47,6 +61,21 @@ public class TaskEvents {
         batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
                 lines.stream().map(line -> new Object[] {line.taskId(), line.at(), line.state().name(), line.agent(),
                         line.attempt(), fit(line.message())}).toList());
+        logOnCommit(lines);
+    }
+
+    private static void logOnCommit(List<Line> lines) {
+        if (log.isInfoEnabled()) {
+            AfterCommit.log(() -> lines.forEach(TaskEvents::log));
+        }
+    }
+
+    private static void log(Line line) {
+        Integer attempt = line.attempt() > 0 ? line.attempt() : null;
+        try (LogContext about = LogContext.task(line.taskId(), attempt, line.agent(), line.job())) {
+            log.info("Task {} {}{}: {}", line.taskId(), line.state(),
+                    attempt == null ? "" : " (attempt " + attempt + ")", line.message());
+        }
     }
 
     /** Records an event that changes no state (something was put right in Redis). */

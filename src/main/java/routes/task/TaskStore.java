@@ -133,7 +133,7 @@ public class TaskStore {
             TaskSpec spec = row.spec();
             rows.add(new Object[] {row.id(), spec.type(), spec.priority(), json.write(spec), now, row.jobId(),
                     row.scheduledAt(), row.broadcastId(), row.residentId()});
-            lines.add(new TaskEvents.Line(row.id(), now, TaskState.QUEUED, null, 0, row.message()));
+            lines.add(new TaskEvents.Line(row.id(), now, TaskState.QUEUED, null, 0, row.message(), row.jobId()));
             created.add(queuedView(row.id(), spec, null, now, row.jobId(),
                     row.scheduledAt() == null ? null : Instant.ofEpochMilli(row.scheduledAt()), row.broadcastId(),
                     row.residentId()));

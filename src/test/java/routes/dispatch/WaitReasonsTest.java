@@ -98,16 +98,17 @@ class WaitReasonsTest {
     private static AgentLoad agent(String id, String type, Map<String, String> labels, int slots, int held,
                                    Map<String, List<String>> code, List<InstallFailure> failures) {
         return new AgentLoad(new AgentStatus(id, List.of(type), labels, slots, 0.1, 0.2, 0.1, 2, 0, 0, false, false,
-                code, failures), held, true);
+                code, failures), held, true, 0);
     }
 
     private static AgentLoad draining(AgentLoad agent) {
         AgentStatus s = agent.status();
         return new AgentLoad(new AgentStatus(s.id(), s.types(), s.labels(), s.slots(), s.cpu(), s.memory(), s.load(),
-                s.cores(), s.startedAt(), s.heartbeatAt(), false, true, s.code(), s.installFailures()), agent.held(), true);
+                s.cores(), s.startedAt(), s.heartbeatAt(), false, true, s.code(), s.installFailures()), agent.held(), true,
+                agent.heartbeatAge());
     }
 
     private static AgentLoad dead(AgentLoad agent) {
-        return new AgentLoad(agent.status(), agent.held(), false);
+        return new AgentLoad(agent.status(), agent.held(), false, agent.heartbeatAge());
     }
 }

@@ -25,9 +25,17 @@ public class Cluster implements AutoCloseable {
     private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
     private final List<Api> apis = new ArrayList<>();
     private final List<ConfigurableApplicationContext> controls = new ArrayList<>();
+    private int redisPort;
 
     public Cluster(Path dataDir) {
         this.dataDir = dataDir;
+        this.redisPort = stores.redisPort;
+    }
+
+    /** Nodes started from now on reach the test's Redis through this port of its host: a {@link RedisRelay}'s. */
+    public Cluster redisThrough(int port) {
+        this.redisPort = port;
+        return this;
     }
 
     public TestStores stores() {
@@ -83,7 +91,7 @@ public class Cluster implements AutoCloseable {
     }
 
     private ConfigurableApplicationContext start(String role, String name, String... extraArgs) {
-        List<String> args = new ArrayList<>(stores.redisArgs());
+        List<String> args = new ArrayList<>(stores.redisArgs(redisPort));
         args.addAll(List.of(
                 "--caravan.role=" + role,
                 "--server.port=0",

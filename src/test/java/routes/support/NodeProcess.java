@@ -1,5 +1,6 @@
 package routes.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A Caravan node in a JVM of its own, started from the test class path, so a test can kill it with SIGKILL: no
@@ -25,7 +28,7 @@ public final class NodeProcess implements AutoCloseable {
         // under the usual umask 022 whatever the test runner's, so the modes of its files are the ones it sets
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 022 && exec \"$0\" \"$@\"",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "routes.CaravanApplication",
+                "-cp", classPath(), "routes.CaravanApplication",
                 "--caravan.data-dir=" + dataDir.resolve(name), "--logging.level.root=WARN"));
         command.addAll(args);
         log = dataDir.resolve(name + ".log");
@@ -38,11 +41,23 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
+     * The tests' class path without the tests' own classes and resources: a node runs what the jar holds, and
+     * configures its logging as a deployed one does (not by the tests' logback-test.xml).
+     */
+    private static String classPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).endsWith("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
      * A standalone node (control, agent, embedded Redis and H2) with its data in {@code dataDir/name}, serving on
      * the given port; its admin token is in the file {@code admin-token} there.
      */
-    public static NodeProcess standalone(Path dataDir, String name, int port) {
-        return new NodeProcess(dataDir, name, List.of("--caravan.role=standalone", "--server.port=" + port));
+    public static NodeProcess standalone(Path dataDir, String name, int port, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--caravan.role=standalone", "--server.port=" + port));
+        args.addAll(List.of(extraArgs));
+        return new NodeProcess(dataDir, name, args);
     }
 
     public static NodeProcess agent(TestStores stores, Path dataDir, String id, int slots, Map<String, String> labels,
@@ -89,7 +104,7 @@ public final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** What the node wrote to stdout and stderr so far (WARN and above: the log level of these nodes). */
+    /** What the node wrote to stdout and stderr so far (WARN and above, unless started with another level). */
     public List<String> output() {
         try {
             return Files.readAllLines(log);

@@ -51,7 +51,12 @@ public final class TestStores implements AutoCloseable {
 
     /** Command-line arguments that point a node at this Redis. */
     public List<String> redisArgs() {
-        return List.of("--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort,
+        return redisArgs(redisPort);
+    }
+
+    /** Command-line arguments that point a node at this Redis through another port of its host (a relay). */
+    public List<String> redisArgs(int port) {
+        return List.of("--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + port,
                 "--caravan.redis.prefix=" + prefix);
     }
 

@@ -130,6 +130,14 @@ export async function renderTokens(ctx) {
   await draw();
 }
 
+// "ok 201", or why it was refused with its status: "403 this needs the role admin; ...". An outcome that names its
+// status already ("refused with status 400") is shown as it is.
+const auditOutcome = (e) => {
+  const outcome = e.outcome || '';
+  if (!e.status || outcome.includes(String(e.status))) return outcome;
+  return outcome === 'ok' ? `ok ${e.status}` : `${e.status} ${outcome}`;
+};
+
 export async function renderAudit(ctx) {
   const p = ctx.params;
   const F = ['actor', 'action', 'target', 'from', 'to'];
@@ -170,6 +178,6 @@ export async function renderAudit(ctx) {
       { title: 'address', cell: e => h('span.mono', e.address || '') },
       { title: 'action', cell: e => h('span.mono', e.action) },
       { title: 'target', cell: e => h('span.mono.clip', e.target || '') },
-      { title: 'outcome', cell: e => pill(`${e.outcome}${e.status ? ' ' + e.status : ''}`, /^(ok|success|done)/i.test(e.outcome || '') || (e.status >= 200 && e.status < 300) ? 'ok' : 'bad') },
+      { title: 'outcome', cell: e => pill(auditOutcome(e), /^(ok|success|done)/i.test(e.outcome || '') || (e.status >= 200 && e.status < 300) ? 'ok' : 'bad') },
     ], page.entries, { empty: 'No entries match.', id: 'audit-table' }));
 }
