@@ -67,7 +67,12 @@ class AccessTest {
             Map.entry("DELETE /api/tokens/{id}", "viewer"),
             Map.entry("GET /api/users", "admin"), Map.entry("POST /api/users", "admin"),
             Map.entry("PUT /api/users/{name}", "admin"), Map.entry("DELETE /api/users/{name}", "admin"),
-            Map.entry("GET /api/audit", "admin")));
+            Map.entry("GET /api/audit", "admin"),
+            Map.entry("GET /api/alert-rules", "viewer"), Map.entry("GET /api/alert-rules/{id}", "viewer"),
+            Map.entry("POST /api/alert-rules", "admin"), Map.entry("PUT /api/alert-rules/{id}", "admin"),
+            Map.entry("DELETE /api/alert-rules/{id}", "admin"), Map.entry("POST /api/alert-rules/{id}/enable", "admin"),
+            Map.entry("POST /api/alert-rules/{id}/disable", "admin"),
+            Map.entry("GET /api/alerts", "viewer"), Map.entry("GET /api/alerts/{id}", "viewer")));
     private static final List<String> LEVELS = List.of("viewer", "operator", "admin");
 
     private Cluster cluster;
