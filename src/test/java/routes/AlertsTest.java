@@ -174,7 +174,7 @@ class AlertsTest {
         JsonNode made = rule("{\"name\": \"busy-agents\", \"kind\": \"agent-overloaded\", \"after\": \"5m\"}");
         String id = made.path("id").asText();
         assertThat(made.path("after").asText()).isEqualTo("PT5M");
-        assertThat(made.path("source").asText()).isEqualTo("api");
+        assertThat(made.path("definedIn").asText()).isEqualTo("api");
         assertThat(api.post("/api/alert-rules", "{\"name\": \"busy-agents\", \"kind\": \"agent-dead\"}").status())
                 .isEqualTo(409);
         assertThat(api.put("/api/alert-rules/" + id, "{\"name\": \"busy-agents\", \"kind\": \"agent-overloaded\","
@@ -189,7 +189,7 @@ class AlertsTest {
         assertThat(viewer.delete("/api/alert-rules/" + id).status()).isEqualTo(403);
 
         JsonNode configured = rules("configured-quarantine");
-        assertThat(configured.path("source").asText()).isEqualTo("config");
+        assertThat(configured.path("definedIn").asText()).isEqualTo("configuration");
         assertThat(configured.path("channels").toString()).isEqualTo("[\"ops-hook\",\"ops-mail\"]");
         Api.Response refused = api.delete("/api/alert-rules/" + configured.path("id").asText());
         assertThat(refused.status()).isEqualTo(409);

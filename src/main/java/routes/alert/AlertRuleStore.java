@@ -31,7 +31,7 @@ public class AlertRuleStore {
 
     private static final Logger log = LoggerFactory.getLogger(AlertRuleStore.class);
     private static final String COLUMNS = "id, name, kind, type, job, priority, per_task, after_ms, quiet_ms, channels, "
-            + "enabled, source, suppressed, created_at, updated_at";
+            + "enabled, defined_in, suppressed, created_at, updated_at";
 
     private final JdbcClient sql;
     private final JsonCodec json;
@@ -101,7 +101,7 @@ public class AlertRuleStore {
     }
 
     /**
-     * Makes the rules of caravan.alerts.rules those of the database whose source is config: each is added, or
+     * Makes the rules of caravan.alerts.rules those of the database defined in the configuration: each is added, or
      * changed where its definition differs (a rule of the same name made through the API becomes this one), and a
      * config rule no longer configured is deleted.
      */
@@ -110,35 +110,35 @@ public class AlertRuleStore {
         for (AlertRuleSpec spec : configured) {
             Optional<AlertRule> stored = byName(spec.name());
             if (stored.isEmpty()) {
-                insert(spec, AlertRule.CONFIG);
-            } else if (!stored.get().spec().equals(spec) || !stored.get().source().equals(AlertRule.CONFIG)) {
-                if (stored.get().source().equals(AlertRule.API)) {
+                insert(spec, AlertRule.CONFIGURATION);
+            } else if (!stored.get().spec().equals(spec) || !stored.get().definedIn().equals(AlertRule.CONFIGURATION)) {
+                if (stored.get().definedIn().equals(AlertRule.API)) {
                     log.warn("Alert rule {} made through the API is replaced by the one of caravan.alerts.rules",
                             spec.name());
                 }
-                update(stored.get().id(), spec, AlertRule.CONFIG);
+                update(stored.get().id(), spec, AlertRule.CONFIGURATION);
             }
         }
         Set<String> names = configured.stream().map(AlertRuleSpec::name).collect(Collectors.toSet());
-        sql.sql("SELECT " + COLUMNS + " FROM alert_rules WHERE source = ?").param(AlertRule.CONFIG).query(this::row).list()
-                .stream().filter(rule -> !names.contains(rule.spec().name()))
+        sql.sql("SELECT " + COLUMNS + " FROM alert_rules WHERE defined_in = ?").param(AlertRule.CONFIGURATION)
+                .query(this::row).list().stream().filter(rule -> !names.contains(rule.spec().name()))
                 .forEach(gone -> sql.sql("DELETE FROM alert_rules WHERE id = ?").param(gone.id()).update());
     }
 
-    private void insert(AlertRuleSpec spec, String source) {
+    private void insert(AlertRuleSpec spec, String definedIn) {
         long now = clock.millis();
         sql.sql("INSERT INTO alert_rules (name, kind, type, job, priority, per_task, after_ms, quiet_ms, channels, enabled, "
-                        + "source, suppressed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                        + "defined_in, suppressed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
                 .params(spec.name(), spec.kind().word(), spec.type(), spec.job(), spec.priority(), spec.perTask(),
-                        millis(spec.after()), millis(spec.quiet()), json.write(spec.channels()), spec.enabled(), source, now, now)
+                        millis(spec.after()), millis(spec.quiet()), json.write(spec.channels()), spec.enabled(), definedIn, now, now)
                 .update();
     }
 
-    private void update(long id, AlertRuleSpec spec, String source) {
+    private void update(long id, AlertRuleSpec spec, String definedIn) {
         sql.sql("UPDATE alert_rules SET name = ?, kind = ?, type = ?, job = ?, priority = ?, per_task = ?, after_ms = ?, "
-                        + "quiet_ms = ?, channels = ?, enabled = ?, source = ?, updated_at = ? WHERE id = ?")
+                        + "quiet_ms = ?, channels = ?, enabled = ?, defined_in = ?, updated_at = ? WHERE id = ?")
                 .params(spec.name(), spec.kind().word(), spec.type(), spec.job(), spec.priority(), spec.perTask(),
-                        millis(spec.after()), millis(spec.quiet()), json.write(spec.channels()), spec.enabled(), source,
+                        millis(spec.after()), millis(spec.quiet()), json.write(spec.channels()), spec.enabled(), definedIn,
                         clock.millis(), id)
                 .update();
     }
@@ -146,7 +146,7 @@ public class AlertRuleStore {
     /** The rule, when the API may change it: made through the API, not configured. */
     private AlertRule changeable(String id) {
         AlertRule rule = rule(id);
-        if (rule.source().equals(AlertRule.CONFIG)) {
+        if (rule.definedIn().equals(AlertRule.CONFIGURATION)) {
             throw new Conflict("alert rule " + rule.spec().name() + " is defined in caravan.alerts.rules; change it there");
         }
         return rule;
@@ -167,7 +167,7 @@ public class AlertRuleStore {
                 rs.getString("type"), rs.getString("job"), rs.getString("priority"), rs.getBoolean("per_task"),
                 duration(rs, "after_ms"), duration(rs, "quiet_ms"), List.of(json.read(rs.getString("channels"), String[].class)),
                 rs.getBoolean("enabled"));
-        return new AlertRule(rs.getLong("id"), spec, rs.getString("source"), rs.getLong("suppressed"),
+        return new AlertRule(rs.getLong("id"), spec, rs.getString("defined_in"), rs.getLong("suppressed"),
                 rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 

@@ -13,13 +13,13 @@ public record AlertRuleView(long id, String name, String kind,
                            boolean perTask,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String after,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String quiet,
-                           List<String> channels, boolean enabled, String source, long suppressed,
+                           List<String> channels, boolean enabled, String definedIn, long suppressed,
                            Instant createdAt, Instant updatedAt) {
 
     static AlertRuleView of(AlertRule rule) {
         AlertRuleSpec s = rule.spec();
         return new AlertRuleView(rule.id(), s.name(), s.kind().word(), s.type(), s.job(), s.priority(), s.perTask(),
-                text(s.after()), text(s.quiet()), s.channels(), s.enabled(), rule.source(), rule.suppressed(),
+                text(s.after()), text(s.quiet()), s.channels(), s.enabled(), rule.definedIn(), rule.suppressed(),
                 Instant.ofEpochMilli(rule.createdAt()), Instant.ofEpochMilli(rule.updatedAt()));
     }
 

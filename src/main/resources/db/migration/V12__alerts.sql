@@ -1,6 +1,6 @@
 -- Alerts Caravan raises itself (alerts.yaml): the rules watched, the incidents they found and the notices sent.
--- A rule from configuration (caravan.alerts.rules) has source 'config' and is changed only there; one made through
--- the API has source 'api'. An incident is one (rule, subject) from when its condition holds until it clears:
+-- A rule from configuration (caravan.alerts.rules) is defined_in 'configuration' and is changed only there; one
+-- made through the API is defined_in 'api'. An incident is one (rule, subject) from when its condition holds until it clears:
 -- PENDING while it has not held long enough yet (a rule's "after"), FIRING, then RESOLVED. open_subject is the
 -- subject while the incident is open and NULL once resolved, so that the unique key allows one open incident per
 -- (rule, subject) and any number of resolved ones. Each FIRING and each RESOLVED is a notice, unless the rule's rate
@@ -18,7 +18,7 @@ CREATE TABLE alert_rules (
     quiet_ms       BIGINT,
     channels       VARCHAR(2000) NOT NULL,
     enabled        BOOLEAN       NOT NULL DEFAULT TRUE,
-    source         VARCHAR(8)    NOT NULL,
+    defined_in     VARCHAR(16)   NOT NULL,
     suppressed     BIGINT        NOT NULL DEFAULT 0,
     created_at     BIGINT        NOT NULL,
     updated_at     BIGINT        NOT NULL,
