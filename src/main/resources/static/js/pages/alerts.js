@@ -102,27 +102,26 @@ function ruleActions(r, redraw) {
         await redraw();
       },
     }, r.enabled ? 'Disable' : 'Enable'),
-    h('button.btn.small.danger', {
-      type: 'button',
-      onclick: async e => {
-        if (!await confirmDialog(`Delete alert rule ${r.name}?`, h('p', 'Its open incidents end without a notice; the alerts it sent stay listed.'), 'Delete')) return;
-        await act(e.target, () => api.del('/api/alert-rules/' + enc(r.id)), 'Deleted');
-        await redraw();
-      },
-    }, 'Delete'));
+    deleteButton(`Delete alert rule ${r.name}?`, 'Its open incidents end without a notice; the alerts it sent stay listed.',
+      '/api/alert-rules/' + enc(r.id), redraw));
 }
 
 function channelActions(c, redraw) {
   return h('span.actions',
     h('a.btn.small', { href: '#/alerts/channels/' + enc(c.name) + '/edit' }, 'Edit'),
-    h('button.btn.small.danger', {
-      type: 'button',
-      onclick: async e => {
-        if (!await confirmDialog(`Delete channel ${c.name}?`, h('p', 'Rules naming it deliver there no more.'), 'Delete')) return;
-        await act(e.target, () => api.del('/api/alert-channels/' + enc(c.name)), 'Deleted');
-        await redraw();
-      },
-    }, 'Delete'));
+    deleteButton(`Delete channel ${c.name}?`, 'Rules naming it deliver there no more.', '/api/alert-channels/' + enc(c.name), redraw));
+}
+
+/** Delete, after a confirmation saying what follows. */
+function deleteButton(question, consequence, path, redraw) {
+  return h('button.btn.small.danger', {
+    type: 'button',
+    onclick: async e => {
+      if (!await confirmDialog(question, h('p', consequence), 'Delete')) return;
+      await act(e.target, () => api.del(path), 'Deleted');
+      await redraw();
+    },
+  }, 'Delete');
 }
 
 /** The form for a new rule or a rule's whole definition. */
