@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,8 @@ class AlertsTest {
 
         cluster.stop(agent);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> notices("agents-down").size() == 1);
-        JsonNode firing = notices("agents-down").get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> notices("agents-down", "agent alerts-mortal").size() == 1);
+        JsonNode firing = notices("agents-down", "agent alerts-mortal").get(0);
         assertThat(firing.path("state").asText()).isEqualTo("FIRING");
         assertThat(firing.path("kind").asText()).isEqualTo("agent-dead");
         assertThat(firing.path("subject").asText()).isEqualTo("agent alerts-mortal");
@@ -71,14 +72,14 @@ class AlertsTest {
         assertThat(firing.has("resolvedAt")).isFalse();
         // many checks later, still the one notice, handed to delivery
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> notices("agents-down").size() == 1);
+                .until(() -> notices("agents-down", "agent alerts-mortal").size() == 1);
         assertThat(handed(firing.path("id").asLong())).isTrue();
         assertThat(api.get("/api/alerts/" + firing.path("id").asText()).body()).isEqualTo(firing);
 
         cluster.agent("alerts-mortal", 1, "alerts-mortal", Map.of());
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> notices("agents-down").size() == 2);
-        JsonNode resolved = notices("agents-down").get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> notices("agents-down", "agent alerts-mortal").size() == 2);
+        JsonNode resolved = notices("agents-down", "agent alerts-mortal").get(0);
         assertThat(resolved.path("state").asText()).isEqualTo("RESOLVED");
         assertThat(resolved.path("incidentId").asLong()).isEqualTo(firing.path("incidentId").asLong());
         assertThat(resolved.path("startedAt").asText()).isEqualTo(firing.path("startedAt").asText());
@@ -86,6 +87,27 @@ class AlertsTest {
         assertThat(api.get("/api/alerts?rule=agents-down&state=RESOLVED").body().path("alerts")).hasSize(1);
         assertThat(api.get("/api/alerts?subject=agent%20alerts-mortal&state=FIRING").body().path("total").asLong())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void anAgentOverloadedForLongerThanTheRuleSaysFiresAndResolvesWhenItIsNoLongerOverloaded() {
+        rule("{\"name\": \"busy-agents\", \"kind\": \"agent-overloaded\", \"after\": \"1s\"}");
+        // any memory in use is too much for it: overloaded from its first heartbeat
+        ConfigurableApplicationContext agent = cluster.agent("alerts-busy", 1, "alerts-busy", Map.of(),
+                "--caravan.agent.max-memory=0.01");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> notices("busy-agents").size() == 1);
+        JsonNode firing = notices("busy-agents").get(0);
+        assertThat(firing.path("subject").asText()).isEqualTo("agent alerts-busy");
+        assertThat(firing.path("summary").asText()).contains("overloaded for more than 1s");
+        assertThat(Duration.between(Instant.parse(firing.path("startedAt").asText()),
+                Instant.parse(firing.path("at").asText()))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+
+        // a dead agent is no longer an overloaded one
+        cluster.stop(agent);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> notices("busy-agents").size() == 2);
+        assertThat(notices("busy-agents").get(0).path("state").asText()).isEqualTo("RESOLVED");
     }
 
     @Test
@@ -106,6 +128,29 @@ class AlertsTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> notices("must-run-silent").size() == 2);
         assertThat(notices("must-run-silent").get(0).path("state").asText()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void aJobWhoseFiresAreSkippedIsOneIncidentResolvedOnceItHasBeenQuiet() {
+        rule("{\"name\": \"skipped-fires\", \"kind\": \"job-missed\", \"job\": \"overlapping\", \"quiet\": \"2s\"}");
+        // no agent takes its type: the first run stays queued, and every fire after it is skipped (overlap forbid)
+        String job = api.createJob("""
+                {"name": "overlapping", "schedule": {"every": "1s"}, "overlap": "forbid",
+                 "task": {"type": "alerts-never", "command": ["true"], "priority": "urgent"}}""");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> notices("skipped-fires").size() == 1);
+        JsonNode firing = notices("skipped-fires").get(0);
+        assertThat(firing.path("subject").asText()).isEqualTo("job overlapping");
+        assertThat(firing.path("summary").asText()).contains("was skipped", "overlap forbid");
+        // more fires are skipped while it holds: still one notice
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> notices("skipped-fires").size() == 1);
+
+        assertThat(api.post("/api/jobs/" + job + "/pause", "").status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> notices("skipped-fires").size() == 2);
+        assertThat(notices("skipped-fires").get(0).path("state").asText()).isEqualTo("RESOLVED");
+        api.runs(job).forEach(run -> api.post("/api/tasks/" + run.path("id").asText() + "/cancel", ""));
     }
 
     @Test
@@ -171,13 +216,13 @@ class AlertsTest {
         assertThat(api.get("/api/alerts?state=OPEN").status()).isEqualTo(400);
         assertThat(api.get("/api/alert-rules?name=x").status()).isEqualTo(400);
 
-        JsonNode made = rule("{\"name\": \"busy-agents\", \"kind\": \"agent-overloaded\", \"after\": \"5m\"}");
+        JsonNode made = rule("{\"name\": \"slow-agents\", \"kind\": \"agent-overloaded\", \"after\": \"5m\"}");
         String id = made.path("id").asText();
         assertThat(made.path("after").asText()).isEqualTo("PT5M");
         assertThat(made.path("definedIn").asText()).isEqualTo("api");
-        assertThat(api.post("/api/alert-rules", "{\"name\": \"busy-agents\", \"kind\": \"agent-dead\"}").status())
+        assertThat(api.post("/api/alert-rules", "{\"name\": \"slow-agents\", \"kind\": \"agent-dead\"}").status())
                 .isEqualTo(409);
-        assertThat(api.put("/api/alert-rules/" + id, "{\"name\": \"busy-agents\", \"kind\": \"agent-overloaded\","
+        assertThat(api.put("/api/alert-rules/" + id, "{\"name\": \"slow-agents\", \"kind\": \"agent-overloaded\","
                 + " \"after\": \"10m\", \"channels\": [\"ops-hook\"]}").body().path("after").asText()).isEqualTo("PT10M");
         assertThat(api.post("/api/alert-rules/" + id + "/disable", "").body().path("enabled").asBoolean()).isFalse();
         assertThat(api.post("/api/alert-rules/" + id + "/enable", "").body().path("enabled").asBoolean()).isTrue();
@@ -220,6 +265,11 @@ class AlertsTest {
         List<JsonNode> notices = new ArrayList<>();
         api.get("/api/alerts?limit=100&rule=" + rule).body().path("alerts").forEach(notices::add);
         return notices;
+    }
+
+    /** The rule's notices about one subject, newest first. */
+    private List<JsonNode> notices(String rule, String subject) {
+        return notices(rule).stream().filter(notice -> notice.path("subject").asText().equals(subject)).toList();
     }
 
     private JsonNode rules(String name) {
