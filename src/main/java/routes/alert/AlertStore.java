@@ -57,9 +57,8 @@ public class AlertStore {
                 .query((rs, n) -> new Incident(rs.getLong("id"), rs.getString("subject"), rs.getString("state"),
                         rs.getString("summary"), rs.getLong("started_at"), rs.getBoolean("notified")))
                 .list().forEach(incident -> open.put(incident.subject(), incident));
-        long sent = sql.sql("SELECT COUNT(*) FROM alert_notices n JOIN alert_incidents i ON i.id = n.incident_id "
-                        + "WHERE i.rule_id = ? AND n.at > ?")
-                .params(rule.id(), now - MINUTE).query(Long.class).single();
+        long sent = sql.sql("SELECT COUNT(*) FROM alert_notices WHERE rule = ? AND at > ?")
+                .params(rule.spec().name(), now - MINUTE).query(Long.class).single();
         int[] budget = {(int) Math.max(0, perMinute - sent)};
         int heldBack = 0;
         for (Finding finding : holding.values()) {
@@ -104,7 +103,8 @@ public class AlertStore {
         String notIn = checked.isEmpty() ? "" : " AND rule_id NOT IN (" + String.join(", ", checked.stream()
                 .map(id -> "?").toList()) + ")";
         List<Object> params = new ArrayList<>(checked);
-        sql.sql("DELETE FROM alert_incidents WHERE state = 'PENDING'" + notIn).params(params).update();
+        sql.sql("DELETE FROM alert_incidents WHERE open_subject IS NOT NULL AND state = 'PENDING'" + notIn)
+                .params(params).update();
         params.add(0, now);
         sql.sql("UPDATE alert_incidents SET state = 'RESOLVED', open_subject = NULL, resolved_at = ? "
                 + "WHERE open_subject IS NOT NULL" + notIn).params(params).update();

@@ -38,6 +38,9 @@ CREATE TABLE alert_incidents (
     CONSTRAINT alert_incidents_open_key UNIQUE (rule_id, open_subject)
 );
 
+-- the open incidents of every rule at once (those of rules disabled or deleted end), not a scan of all history
+CREATE INDEX alert_incidents_open ON alert_incidents (open_subject);
+
 CREATE TABLE alert_notices (
     id             BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
     incident_id    BIGINT        NOT NULL,
@@ -54,5 +57,6 @@ CREATE TABLE alert_notices (
     handed_at      BIGINT
 );
 
-CREATE INDEX alert_notices_by_rule ON alert_notices (rule, id);
+-- a rule's notices of the last minute (its rate limit), and GET /api/alerts?rule=
+CREATE INDEX alert_notices_by_rule ON alert_notices (rule, at);
 CREATE INDEX alert_notices_to_hand ON alert_notices (handed_at);
