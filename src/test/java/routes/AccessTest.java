@@ -71,7 +71,12 @@ class AccessTest {
             Map.entry("GET /api/alert-channels", "admin"), Map.entry("GET /api/alert-channels/{name}", "admin"),
             Map.entry("POST /api/alert-channels", "admin"), Map.entry("PUT /api/alert-channels/{name}", "admin"),
             Map.entry("DELETE /api/alert-channels/{name}", "admin"),
-            Map.entry("GET /api/alerts/{id}/deliveries", "viewer")));
+            Map.entry("GET /api/alerts/{id}/deliveries", "viewer"),
+            Map.entry("GET /api/alert-rules", "viewer"), Map.entry("GET /api/alert-rules/{id}", "viewer"),
+            Map.entry("POST /api/alert-rules", "admin"), Map.entry("PUT /api/alert-rules/{id}", "admin"),
+            Map.entry("DELETE /api/alert-rules/{id}", "admin"), Map.entry("POST /api/alert-rules/{id}/enable", "admin"),
+            Map.entry("POST /api/alert-rules/{id}/disable", "admin"),
+            Map.entry("GET /api/alerts", "viewer"), Map.entry("GET /api/alerts/{id}", "viewer")));
     private static final List<String> LEVELS = List.of("viewer", "operator", "admin");
 
     private Cluster cluster;

@@ -55,7 +55,7 @@ class ArchitectureTest {
     void onlyTheOwnersOfTheTablesTalkToTheDatabase() {
         noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents)|alert\\.(AlertChannelStore|AlertDeliveryStore)"
                         + "|job\\.(JobStore|FireStore)|resident\\.ResidentStore|code\\.VersionCatalog"
-                        + "|fleet\\.DrainRequests|access\\.(UserStore|TokenStore|AuditLog))(\\$.*)?")).as("are not the owner of a table"))
+                        + "|fleet\\.DrainRequests|alert\\.(AlertRuleStore|AlertStore)|access\\.(UserStore|TokenStore|AuditLog))(\\$.*)?")).as("are not the owner of a table"))
                 .should().dependOnClassesThat(JDBC)
                 .check(CARAVAN);
     }

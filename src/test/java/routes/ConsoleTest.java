@@ -208,6 +208,10 @@ class ConsoleTest {
             browser.shot("token-shown");
             browser.open("/audit", "audit");
             browser.open("/quarantine", "quarantine");
+            api.post("/api/alert-rules", "{\"name\": \"console-dead\", \"kind\": \"agent-dead\", \"channels\": [\"ops\"]}");
+            browser.open("/alerts", "alerts");
+            assertThat(browser.find(By.id("alert-rule-table")).getText()).contains("console-dead", "agent-dead", "ops");
+            browser.open("/alerts/rules/new", "alert-rule-new");
             assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
         }
     }

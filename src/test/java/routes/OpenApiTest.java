@@ -58,7 +58,8 @@ class OpenApiTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws JsonProcessingException {
-        cluster = new Cluster(dir).control();
+        cluster = new Cluster(dir).control("--caravan.alerts.check-millis=200",
+                "--caravan.metrics.gauge-refresh-millis=200");
         cluster.agent(AGENT, 2, "default", Map.of("zone", "a"));
         api = cluster.api();
         await().atMost(Duration.ofSeconds(30)).until(() -> api.agent(AGENT).path("alive").asBoolean());
@@ -249,9 +250,29 @@ class OpenApiTest {
         call("post", "/api/agents/{id}/drain", null, null, AGENT);
         call("post", "/api/agents/{id}/resume", null, null, AGENT);
 
+        String rule = call("post", "/api/alert-rules", null, """
+                {"name": "openapi-quarantine", "kind": "quarantine", "channels": ["ops-hook"], "enabled": true}
+                """).text("id");
+        String other = call("post", "/api/alert-rules", null, """
+                {"name": "openapi-dead-letters", "kind": "task-exhausted", "type": "nobody", "job": "openapi-cron",
+                 "perTask": true, "quiet": "1m"}
+                """).text("id");
+        call("put", "/api/alert-rules/{id}", null, """
+                {"name": "openapi-stale", "kind": "queue-age", "type": "nobody", "priority": "urgent", "after": "1h"}
+                """, other);
+        call("post", "/api/alert-rules/{id}/disable", null, null, other);
+        call("post", "/api/alert-rules/{id}/enable", null, null, other);
+        call("get", "/api/alert-rules/{id}", null, null, rule);
+        call("get", "/api/alert-rules", "limit=10&offset=0", null);
+        call("delete", "/api/alert-rules/{id}", null, null, other);
+
         RedisKeys keys = cluster.controlContext().getBean(RedisKeys.class);
         cluster.stores().redis().opsForList().rightPushAll(keys.results(), "not a report", "nor this");
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/quarantine").body().size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/alerts").body().path("total").asInt() == 1);
+        String alert = call("get", "/api/alerts", "rule=openapi-quarantine&state=FIRING&subject=quarantine&limit=10&offset=0",
+                null).body().path("alerts").path(0).path("id").asText();
+        call("get", "/api/alerts/{id}", null, null, alert);
         JsonNode quarantined = call("get", "/api/quarantine", null, null).body();
         call("post", "/api/quarantine/{id}/replay", null, null, quarantined.path(0).path("id").asText());
         call("delete", "/api/quarantine/{id}", null, null, quarantined.path(1).path("id").asText());

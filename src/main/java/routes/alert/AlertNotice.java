@@ -1,5 +1,6 @@
 package routes.alert;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,5 +21,7 @@ import java.util.List;
  * @param channels   the names of the channels to deliver it to
  */
 public record AlertNotice(long id, long incidentId, String rule, String kind, String subject, String state,
-                          String summary, Instant startedAt, Instant resolvedAt, Instant at, List<String> channels) {
+                          String summary, Instant startedAt,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Instant resolvedAt, Instant at,
+                          List<String> channels) {
 }

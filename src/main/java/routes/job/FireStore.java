@@ -98,6 +98,20 @@ public class FireStore {
         return page.body("fires", fires, total);
     }
 
+    /** A fire that was missed or skipped, with why. */
+    public record NotFired(String jobId, long scheduledAt, String state, String message) {
+    }
+
+    /** Fires missed or skipped with a time since {@code since} (epoch ms), newest first, at most 1000. */
+    public List<NotFired> notFiredSince(long since) {
+        return sql.sql("SELECT job_id, scheduled_at, state, message FROM job_fires "
+                        + "WHERE state IN ('SKIPPED', 'MISSED') AND scheduled_at >= ? ORDER BY scheduled_at DESC LIMIT 1000")
+                .param(since)
+                .query((rs, n) -> new NotFired(rs.getString("job_id"), rs.getLong("scheduled_at"), rs.getString("state"),
+                        rs.getString("message")))
+                .list();
+    }
+
     /** The fires taken since a time (epoch ms): how many FIRED, SKIPPED and MISSED, and how late the fired ones were. */
     public record Recent(long fired, long skipped, long missed, Long latenessAvgMillis, Long latenessMaxMillis,
                          List<RecentFire> last) {

@@ -135,6 +135,19 @@ public class JobStore {
         return sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(this::row).optional();
     }
 
+    public Optional<Job> findByName(String name) {
+        return sql.sql("SELECT " + COLUMNS + " FROM jobs WHERE name = ?").param(name).query(this::row).optional();
+    }
+
+    /** The names of the jobs with these ids that exist, by id. */
+    public Map<String, String> names(Collection<String> ids) {
+        Map<String, String> names = new HashMap<>();
+        if (!ids.isEmpty()) {
+            byId(ids).forEach((id, job) -> names.put(id, job.name()));
+        }
+        return names;
+    }
+
     /** Jobs by name, a page of them. */
     public Map<String, Object> list(Page page) {
         long total = sql.sql("SELECT COUNT(*) FROM jobs").query(Long.class).single();

@@ -14,6 +14,7 @@ import routes.config.ControlRole;
 import routes.dispatch.QueueAges;
 import routes.quarantine.Quarantine;
 import routes.redis.AgentCounts;
+import routes.redis.AgentLoad;
 import routes.redis.AgentRegistry;
 import routes.results.ResultInbox;
 
@@ -23,6 +24,7 @@ import routes.results.ResultInbox;
  * quarantined messages. Read every {@code caravan.metrics.gauge-refresh-millis} by {@link #refresh}, in a few round
  * trips; a scrape costs nothing.
  * Every control node reports the same figures (aggregate them with {@code max}).
+ * The alert rules read the same readings ({@link #last}), rather than asking Redis and SQL again.
  */
 @Component
 @ControlRole
@@ -37,7 +39,12 @@ public class CaravanGauges {
     private final AtomicReference<AgentCounts> fleet = new AtomicReference<>(new AgentCounts(0, 0, 0, 0, 0, 0, 0));
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
+    private final AtomicReference<Readings> last = new AtomicReference<>();
     private final Clock clock = Clock.systemUTC();
+
+    /** What one refresh read, at {@code at} (epoch ms): the queues, every agent known, the quarantine's size. */
+    public record Readings(long at, List<QueueAges.QueueAge> queues, List<AgentLoad> agents, long quarantined) {
+    }
 
     public CaravanGauges(QueueAges queueAges, AgentRegistry agents, ResultInbox results, Quarantine quarantine,
                          MeterRegistry meters) {
@@ -78,13 +85,21 @@ public class CaravanGauges {
 
     /** Reads the figures anew; a queue that no longer exists leaves the gauges. */
     public void refresh() {
-        List<QueueAges.QueueAge> queues = queueAges.at(clock.millis());
+        long now = clock.millis();
+        List<QueueAges.QueueAge> queues = queueAges.at(now);
         depth.register(queues.stream().map(q -> MultiGauge.Row.of(tags(q), q.depth())).toList(), true);
         oldest.register(queues.stream().map(q -> MultiGauge.Row.of(tags(q),
                 q.oldestAgeMillis() == null ? 0.0 : q.oldestAgeMillis() / 1000.0)).toList(), true);
-        fleet.set(AgentCounts.of(agents.all()));
+        List<AgentLoad> known = agents.all();
+        fleet.set(AgentCounts.of(known));
         backlog.set(results.backlog());
         quarantined.set(quarantine.size());
+        last.set(new Readings(now, queues, known, quarantined.get()));
+    }
+
+    /** What the last refresh read; null before the first. */
+    public Readings last() {
+        return last.get();
     }
 
     private static Tags tags(QueueAges.QueueAge queue) {

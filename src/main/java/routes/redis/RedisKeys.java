@@ -116,6 +116,14 @@ public class RedisKeys {
         return tag + ":pruning";
     }
 
+    /**
+     * String: the control node checking the alert rules (alerts.yaml, AlertLease), so that one node at a time does;
+     * renewed at every check, expires by itself when that node stops.
+     */
+    public String alerting() {
+        return tag + ":alerting";
+    }
+
     /** Set: "taskId|state|attempt" of tasks the last reconciling pass found out of step with their queue. */
     public String reconcileSuspects() {
         return tag + ":reconcile:suspects";

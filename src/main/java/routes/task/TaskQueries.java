@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -215,6 +216,26 @@ public class TaskQueries {
                     return new EndedRun(rs.wasNull() ? null : started, rs.getLong(2));
                 })
                 .list();
+    }
+
+    /** A task that ended failed (or timed out) with no attempt left, at {@code finishedAt} (epoch ms). */
+    public record Exhausted(String id, String type, String jobId, long finishedAt) {
+    }
+
+    /** Tasks that exhausted their attempts since {@code since} (epoch ms), newest first, at most 1000 (index tasks_by_end). */
+    public List<Exhausted> exhaustedSince(long since) {
+        return sql.sql("SELECT id, type, job_id, finished_at FROM tasks WHERE state IN ('FAILED', 'TIMED_OUT') "
+                        + "AND finished_at >= ? AND exhausted = TRUE ORDER BY finished_at DESC LIMIT 1000")
+                .param(since)
+                .query((rs, n) -> new Exhausted(rs.getString("id"), rs.getString("type"), rs.getString("job_id"),
+                        rs.getLong("finished_at")))
+                .list();
+    }
+
+    /** When a run of the job last succeeded (epoch ms); empty when none did (or it was pruned). */
+    public Optional<Long> lastSuccess(String jobId) {
+        return sql.sql("SELECT MAX(finished_at) FROM tasks WHERE job_id = ? AND state = 'SUCCEEDED'")
+                .param(jobId).query(Long.class).list().stream().filter(Objects::nonNull).findFirst();
     }
 
     /** Retries due more than a few seconds ago and still waiting: Redis lost them, or a node died holding them. */

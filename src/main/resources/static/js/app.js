@@ -11,6 +11,7 @@ import * as residents from './pages/residents.js';
 import * as versions from './pages/versions.js';
 import * as admin from './pages/admin.js';
 import * as quarantine from './pages/quarantine.js';
+import * as alerts from './pages/alerts.js';
 
 const RANK = { viewer: 0, operator: 1, admin: 2 };
 
@@ -32,11 +33,16 @@ const routes = [
   [/^\/tokens$/, admin.renderTokens, 'tokens'],
   [/^\/audit$/, admin.renderAudit, 'audit'],
   [/^\/quarantine$/, quarantine.render, 'quarantine'],
+  [/^\/alerts$/, alerts.render, 'alerts'],
+  [/^\/alerts\/rules\/new$/, alerts.renderRule, 'alerts'],
+  [/^\/alerts\/rules\/([^/]+)\/edit$/, alerts.renderRule, 'alerts'],
+  [/^\/alerts\/channels\/new$/, alerts.renderChannel, 'alerts'],
+  [/^\/alerts\/channels\/([^/]+)\/edit$/, alerts.renderChannel, 'alerts'],
 ];
 
 const NAV = [
   ['dashboard', 'Dashboard'], ['tasks', 'Tasks'], ['jobs', 'Jobs'], ['agents', 'Agents'],
-  ['residents', 'Residents'], ['versions', 'Versions'], ['quarantine', 'Quarantine'],
+  ['residents', 'Residents'], ['versions', 'Versions'], ['quarantine', 'Quarantine'], ['alerts', 'Alerts'],
   ['users', 'Users', 'admin'], ['tokens', 'Tokens'], ['audit', 'Audit', 'admin'],
 ];
 
