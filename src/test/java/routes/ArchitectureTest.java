@@ -53,9 +53,9 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheOwnersOfTheTablesTalkToTheDatabase() {
-        noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents)|alert\\.(AlertChannelStore|AlertDeliveryStore)"
+        noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents|OutputStore)"
                         + "|job\\.(JobStore|FireStore)|resident\\.ResidentStore|code\\.VersionCatalog"
-                        + "|fleet\\.DrainRequests|alert\\.(AlertRuleStore|AlertStore)|access\\.(UserStore|TokenStore|AuditLog))(\\$.*)?")).as("are not the owner of a table"))
+                        + "|fleet\\.DrainRequests|alert\\.(AlertRuleStore|AlertStore|AlertChannelStore|AlertDeliveryStore)|access\\.(UserStore|TokenStore|AuditLog))(\\$.*)?")).as("are not the owner of a table"))
                 .should().dependOnClassesThat(JDBC)
                 .check(CARAVAN);
     }
