@@ -37,4 +37,9 @@ public class RetentionCutoffs {
     public long audit() {
         return clock.millis() - retention.audit().toMillis();
     }
+
+    /** Alert incidents resolved, and alert deliveries ended, before this are past caravan.retention.alerts. */
+    public long alerts() {
+        return clock.millis() - retention.alerts().toMillis();
+    }
 }

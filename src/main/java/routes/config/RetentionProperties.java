@@ -13,14 +13,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                         whatever their age; 0 keeps them until {@code tasks} says. A job's own keepRuns overrides it
  * @param fires            job fires that were taken (FIRED, SKIPPED, MISSED) are deleted this long after their time
  * @param audit            audit entries are deleted this long after they were written
+ * @param alerts           resolved alert incidents, with their notices, are deleted this long after they resolved;
+ *                         alert deliveries (DELIVERED, FAILED), with their attempts, this long after they ended
  * @param batchSize        most rows one delete removes (most tasks, for tasks with their events), so that no delete
  *                         holds its table long
  * @param intervalMillis   how often a pruning pass runs
  * @param firstDelayMillis how long after the node starts the first pass runs
  */
 @ConfigurationProperties("caravan.retention")
-public record RetentionProperties(Duration tasks, int runsPerJob, Duration fires, Duration audit, int batchSize,
-                                  long intervalMillis, long firstDelayMillis) {
+public record RetentionProperties(Duration tasks, int runsPerJob, Duration fires, Duration audit, Duration alerts,
+                                  int batchSize, long intervalMillis, long firstDelayMillis) {
 
     /** Most runs a job may be told to keep (keepRuns, caravan.retention.runs-per-job). */
     public static final int MOST_RUNS_KEPT = 1_000_000;
@@ -29,6 +31,7 @@ public record RetentionProperties(Duration tasks, int runsPerJob, Duration fires
         positive("tasks", tasks);
         positive("fires", fires);
         positive("audit", audit);
+        positive("alerts", alerts);
         if (runsPerJob < 0 || runsPerJob > MOST_RUNS_KEPT) {
             throw new IllegalArgumentException("caravan.retention.runs-per-job must be 0 (by age only) to "
                     + MOST_RUNS_KEPT + ", got " + runsPerJob);
