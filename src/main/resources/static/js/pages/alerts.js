@@ -32,7 +32,7 @@ export async function render(ctx) {
   const drawRules = async () => {
     const page = await api.get('/api/alert-rules', { limit: 500 });
     if (!ctx.live()) return;
-    replace(rules, h('h2', 'Rules ', h('span.muted', String(page.total)),
+    replace(rules, h('h2', 'Rules ', h('span.muted', String(page.total)), ' ',
       ctx.can('admin') ? h('a.btn.small.primary#new-alert-rule', { href: '#/alerts/rules/new' }, 'New rule') : ''),
     table([
       { title: 'name', cell: r => r.name },
@@ -159,9 +159,9 @@ export async function renderRule(ctx) {
     },
     h('div.form-grid', field('Name', name), field('Kind', kind),
       field('Type', type, 'task-exhausted, queue-age'), field('Job', job, 'task-exhausted, job-missed, job-silent'),
-      field('Priority', priority, 'queue-age'), field('One incident per task', perTask, 'task-exhausted'),
+      field('Priority', priority, 'queue-age'), field('Per task', h('label.inline', perTask, ' one incident per task'), 'task-exhausted'),
       field('After', after, 'job-silent, agent-overloaded, queue-age'), field('Quiet', quiet, 'task-exhausted, job-missed: resolved after this long without another'),
-      field('Channels', channels, 'names, comma-separated'), field('Enabled', enabled)),
+      field('Channels', channels, 'names, comma-separated'), field('Enabled', h('label.inline', enabled, ' watch this rule'))),
     error,
     h('div.actions', h('a.btn', { href: '#/alerts' }, 'Cancel'), h('button.btn.primary#save-alert-rule', { type: 'submit' }, 'Save'))));
 }
