@@ -116,7 +116,8 @@ class ConsoleTest {
             browser.shot("cron-preview");
             browser.click(By.id("job-save"));
 
-            browser.until(d -> d.findElement(By.id("main")).getAttribute("data-page").matches("/jobs/[^/]+")
+            // the job's own page, not the form still showing (its route, /jobs/new, has the same shape)
+            browser.until(d -> d.findElement(By.id("main")).getAttribute("data-page").matches("/jobs/(?!new$)[^/]+")
                     && "true".equals(d.findElement(By.id("main")).getAttribute("data-loaded")));
             assertThat(browser.all(By.cssSelector("#job-next li"))).hasSize(10);
             assertThat(browser.find(By.id("job-description")).getText()).isNotBlank();
