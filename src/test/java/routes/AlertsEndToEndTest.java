@@ -85,8 +85,7 @@ class AlertsEndToEndTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> webhooks("agent-down", "FIRING").size() == 1
                     && mails("FIRING", "e2e-agent").size() == 1);
             WebhookReceiver.Request firing = webhooks("agent-down", "FIRING").get(0);
-            assertThat(firing.header("Caravan-Signature")).isEqualTo("sha256=" + WebhookReceiver.hmac(SECRET,
-                    firing.header("Caravan-Timestamp") + "." + firing.body()));
+            assertSigned(firing);
             JsonNode notice = read(firing.body());
             assertThat(notice.path("kind").asText()).isEqualTo("agent-dead");
             assertThat(notice.path("subject").asText()).isEqualTo("agent e2e-agent");
@@ -102,6 +101,7 @@ class AlertsEndToEndTest {
             try (NodeProcess back = NodeProcess.agent(cluster.stores(), dir, "e2e-agent", 1, Map.of())) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> webhooks("agent-down", "RESOLVED").size() == 1
                         && mails("RESOLVED", "e2e-agent").size() == 1);
+                assertSigned(webhooks("agent-down", "RESOLVED").get(0));
                 JsonNode resolved = read(webhooks("agent-down", "RESOLVED").get(0).body());
                 assertThat(resolved.path("incidentId").asLong()).isEqualTo(notice.path("incidentId").asLong());
                 assertThat(Instant.parse(resolved.path("resolvedAt").asText())).isAfter(Instant.parse(notice.path("at").asText()));
@@ -123,6 +123,7 @@ class AlertsEndToEndTest {
                 + " \"job\": \"must-run\", \"after\": \"2s\", \"channels\": [\"ops-hook\"]}"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> webhooks("must-run-silent", "FIRING").size() == 1);
+        assertSigned(webhooks("must-run-silent", "FIRING").get(0));
         JsonNode notice = read(webhooks("must-run-silent", "FIRING").get(0).body());
         assertThat(notice.path("subject").asText()).isEqualTo("job must-run");
         assertThat(notice.path("summary").asText()).contains("no successful run of job must-run within 2s");
@@ -136,6 +137,12 @@ class AlertsEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> webhooks("must-run-silent", "RESOLVED").size() == 1);
         assertThat(webhooks("must-run-silent", "FIRING")).hasSize(1);
         assertThat(api.post("/api/jobs/" + job + "/pause", "").status()).isEqualTo(200);
+    }
+
+    /** As a receiver checks a request: its signature is the HMAC-SHA256 of its timestamp and body. */
+    private static void assertSigned(WebhookReceiver.Request request) {
+        assertThat(request.header("Caravan-Signature")).isEqualTo("sha256=" + WebhookReceiver.hmac(SECRET,
+                request.header("Caravan-Timestamp") + "." + request.body()));
     }
 
     private static void created(Api.Response response) {
