@@ -209,10 +209,15 @@ class ConsoleTest {
             browser.shot("token-shown");
             browser.open("/audit", "audit");
             browser.open("/quarantine", "quarantine");
+            api.post("/api/alert-channels", "{\"name\": \"ops\", \"kind\": \"webhook\", \"url\":"
+                    + " \"https://hooks.example.com/caravan\", \"secret\": \"console-secret-0123456789\"}");
             api.post("/api/alert-rules", "{\"name\": \"console-dead\", \"kind\": \"agent-dead\", \"channels\": [\"ops\"]}");
             browser.open("/alerts", "alerts");
             assertThat(browser.find(By.id("alert-rule-table")).getText()).contains("console-dead", "agent-dead", "ops");
+            assertThat(browser.find(By.id("alert-channel-table")).getText()).contains("ops", "hooks.example.com/caravan", "set")
+                    .doesNotContain("console-secret");
             browser.open("/alerts/rules/new", "alert-rule-new");
+            browser.open("/alerts/channels/ops/edit", "alert-channel-edit");
             assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
         }
     }

@@ -58,7 +58,7 @@ export async function render(ctx) {
       table([
         { title: 'name', cell: c => c.name },
         { title: 'kind', cell: c => pill(c.kind) },
-        { title: 'to', cell: c => c.kind === 'email' ? (c.to || []).join(', ') : h('span.mono.clip', c.url || '') },
+        { title: 'sends to', cell: c => c.kind === 'email' ? (c.to || []).join(', ') : h('span.mono.clip', c.url || '') },
         { title: 'secret', cell: c => c.kind === 'webhook' ? (c.secretSet ? 'set' : 'not set') : '—' },
         { title: 'defined in', cell: c => c.definedIn },
         { title: '', cell: c => c.definedIn === 'api' ? channelActions(c, drawChannels) : '' },
