@@ -363,7 +363,7 @@ public class TaskRequests {
         return value.asInt();
     }
 
-    private static Map<String, String> stringMap(JsonNode node, String at, String field) {
+    static Map<String, String> stringMap(JsonNode node, String at, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return Map.of();

@@ -2,6 +2,7 @@ package routes.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,9 @@ import java.util.Map;
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, String priority, Map<String, String> labels, String agent,
                        RetryPolicy retry, String target, CodeVersion code,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode payload) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @Schema(description = "work for a worker (any JSON)", implementation = Object.class,
+                               additionalProperties = Schema.AdditionalPropertiesValue.TRUE) JsonNode payload) {
 
     public RetryPolicy retryPolicy() {
         return retry == null ? RetryPolicy.NONE : retry;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,10 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonSerialize(converter = SecretEnv.MaskedMap.class) Map<String, String> env, String workdir,
                        int timeoutSeconds, Map<String, String> labels, String pinnedAgent, RetryPolicy retry,
                        @JsonInclude(JsonInclude.Include.NON_NULL) CodeVersion code,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode payload,
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @Schema(description = "a payload task's payload (any JSON)", implementation = Object.class,
+                               additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+                       JsonNode payload,
                        Integer exitCode, @JsonUnwrapped RecordedOutput output, String message, Instant createdAt,
                        Instant dispatchedAt, Instant startedAt, Instant finishedAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant retryAt, boolean exhausted,
