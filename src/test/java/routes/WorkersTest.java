@@ -28,19 +28,12 @@ class WorkersTest {
     void start(@TempDir Path dir) {
         cluster = new Cluster(dir).control("--caravan.workers.worker-timeout=3s");
         api = cluster.api();
-        worker = api.as(workerToken("resize", "thumbs", "retry-me", "silent", "capped", "cancelled", "extended"));
+        worker = api.as(api.workerToken("resize", "thumbs", "retry-me", "silent", "capped", "cancelled", "extended"));
     }
 
     @AfterAll
     void stop() {
         cluster.close();
-    }
-
-    private String workerToken(String... types) {
-        Api.Response made = api.post("/api/tokens", "{\"name\": \"worker\", \"role\": \"worker\", \"user\": \"admin\","
-                + " \"types\": [\"" + String.join("\", \"", types) + "\"]}");
-        assertThat(made.status()).as(made.body().toString()).isEqualTo(201);
-        return made.text("token");
     }
 
     private void register(Api as, String id, String types, int capacity) {
@@ -197,7 +190,7 @@ class WorkersTest {
 
     @Test
     void aWorkerTokenServesOnlyItsTypesAndReadsNothingElse() {
-        Api narrow = api.as(workerToken("thumbs"));
+        Api narrow = api.as(api.workerToken("thumbs"));
         Api.Response other = narrow.post("/api/workers/w-narrow", "{\"types\": [\"thumbs\", \"resize\"]}");
         assertThat(other.status()).isEqualTo(403);
         assertThat(other.text("message")).isEqualTo("this token serves only the task types [thumbs]; worker w-narrow"

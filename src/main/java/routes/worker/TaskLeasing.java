@@ -66,6 +66,8 @@ public class TaskLeasing {
             if (!leased.isEmpty() || left <= 0 || !wakeups.await(left)) {
                 return Map.of("leases", leased);
             }
+            // a worker waiting here is alive: its wait may outlast the worker timeout
+            leases.heartbeat(worker.id(), null);
         }
     }
 
