@@ -28,7 +28,7 @@ class WorkersTest {
     void start(@TempDir Path dir) {
         cluster = new Cluster(dir).control("--caravan.workers.worker-timeout=3s");
         api = cluster.api();
-        worker = api.as(api.workerToken("resize", "thumbs", "retry-me", "silent", "capped", "cancelled", "extended"));
+        worker = api.as(api.workerToken("resize", "thumbs", "retry-me", "silent", "capped", "cancelled", "extended", "restored"));
     }
 
     @AfterAll
@@ -164,6 +164,20 @@ class WorkersTest {
         JsonNode task = api.task(id);
         assertThat(task.path("state").asText()).isEqualTo("FAILED");
         assertThat(task.path("exhausted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aLeaseOutlivesRedisLosingItsKeys() {
+        String id = api.submit("{\"type\": \"restored\", \"payload\": {}}");
+        register(worker, "w-restored", "[\"restored\"]", 1);
+        lease(worker, "w-restored", "{\"leaseSeconds\": 600}");
+        cluster.stores().flushRedis();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                worker.post("/api/workers/w-restored/leases/" + id + ":1/extend", "{}").status() == 200);
+        assertThat(worker.post("/api/workers/w-restored/leases/" + id + ":1/report", "{\"outcome\": \"succeeded\"}")
+                .status()).isEqualTo(200);
+        assertThat(state(id)).isEqualTo("SUCCEEDED");
+        assertThat(api.task(id).path("attempt").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -147,6 +147,21 @@ public class LeaseBook {
         return expiry != null && expiry >= redisNow();
     }
 
+    /** Whether the worker holds this lease, expired or not. */
+    public boolean holds(String workerId, String leaseId) {
+        return redis.opsForZSet().score(keys.leases(workerId), leaseId) != null;
+    }
+
+    /**
+     * Puts back a lease Redis lost (RedisRecovery), for a lease time from now; the worker counts as heard from now,
+     * so that it has its worker timeout to send its next heartbeat.
+     */
+    public void restore(String workerId, String leaseId) {
+        long now = redisNow();
+        redis.opsForZSet().add(keys.leases(workerId), leaseId, now + workers.leaseTime().toMillis());
+        redis.opsForZSet().addIfAbsent(keys.workers(), workerId, now);
+    }
+
     /** The lease ends: its report is stored, or its task was cancelled. */
     public void release(String workerId, String leaseId) {
         redis.opsForZSet().remove(keys.leases(workerId), leaseId);
