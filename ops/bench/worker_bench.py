@@ -29,6 +29,18 @@ def succeeded(api):
     return api.call("GET", f"/api/tasks?type={TYPE}&state=SUCCEEDED&limit=1")["total"]
 
 
+def worker_token(api):
+    """A worker token of the user admin, whom a control node makes just after it starts: tried for a few seconds."""
+    for _ in range(20):
+        try:
+            return api.call("POST", "/api/tokens", {"name": "bench workers", "role": "worker", "types": [TYPE],
+                                                    "user": "admin"})["token"]
+        except urllib.error.HTTPError as e:
+            refusal = f"{e.code} {e.read().decode()}"
+            time.sleep(0.5)
+    sys.exit(f"no worker token ({refusal}): is target/caravan.jar older than the worker protocol? rebuild it")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--setup", choices=["embedded", "external"], default="embedded")
@@ -43,11 +55,7 @@ def main():
     try:
         api = Api(port)
         wait_ready(api, procs[0])
-        try:
-            token = api.call("POST", "/api/tokens", {"name": "bench workers", "role": "worker", "types": [TYPE],
-                                                     "user": "admin"})["token"]
-        except urllib.error.HTTPError as e:
-            sys.exit(f"no worker token ({e.code}): is target/caravan.jar older than the worker protocol? rebuild it")
+        token = worker_token(api)
         for at in range(0, args.tasks, 1000):
             api.call("POST", "/api/tasks/batch", {"tasks": [{"type": TYPE, "payload": {}}] * min(1000, args.tasks - at)})
         began = time.time()
