@@ -93,7 +93,7 @@ class OpenApiTest {
         assertThat(scheme.path("scheme").asText()).isEqualTo("bearer");
         // every operation names the role it needs as the scope of the bearer requirement (AccessTest checks each)
         forEachOperation((method, path, operation) -> assertThat(operation.path("security").toString())
-                .as(method + " " + path + " names its role").matches("\\[\\{\"bearer\":\\[\"(viewer|operator|admin)\"]}]"));
+                .as(method + " " + path + " names its role").matches("\\[\\{\"bearer\":\\[\"(worker|viewer|operator|admin)\"]}]"));
     }
 
     @Test
@@ -172,6 +172,16 @@ class OpenApiTest {
         JsonNode batch = call("post", "/api/tasks/batch", null, """
                 {"tasks": [{"shell": "exit 3"}, {"command": ["true"], "code": {"project": "shop", "version": "1.0"}}]}
                 """).body();
+        String work = call("post", "/api/tasks", null, "{\"type\": \"openapi-work\", \"payload\": {\"n\": 1}}").text("id");
+        call("post", "/api/workers/{id}", null, "{\"types\": [\"openapi-work\"], \"labels\": {\"zone\": \"a\"},"
+                + " \"capacity\": 2}", "openapi-worker");
+        call("post", "/api/workers/{id}/leases", null, "{\"max\": 1, \"waitSeconds\": 5, \"leaseSeconds\": 60}",
+                "openapi-worker");
+        call("post", "/api/workers/{id}/leases/{lease}/extend", null, "{\"leaseSeconds\": 60}", "openapi-worker",
+                work + ":1");
+        call("post", "/api/workers/{id}/leases/{lease}/report", null, "{\"outcome\": \"succeeded\", \"result\":"
+                + " {\"ok\": true}, \"message\": \"done\"}", "openapi-worker", work + ":1");
+        call("get", "/api/tasks/{id}", null, null, work);
         String failing = batch.path(0).path("task").path("id").asText();
         String waiting = batch.path(1).path("task").path("id").asText();
         assertThat(call("post", "/api/tasks", null, "{\"command\": [\"true\"], \"target\": \"all\"}").status())
@@ -209,6 +219,9 @@ class OpenApiTest {
                 {"name": "openapi-every", "schedule": {"every": "1h", "start": "2030-01-01T00:00:00Z"},
                  "task": {"type": "nobody", "shell": "true", "target": "all"}}
                 """).text("id");
+        call("post", "/api/jobs", null, """
+                {"name": "openapi-payload", "schedule": {"cron": "0 0 3 * * ?"}, "task": {"type": "nobody", "payload": {"n": 2}}}
+                """);
         String at = call("post", "/api/jobs", null, """
                 {"name": "openapi-at", "schedule": {"at": "2030-01-01T09:00:00Z"},
                  "task": {"type": "nobody", "command": ["true"], "env": {"A": "1"}, "workdir": "/tmp", "timeoutSeconds": 5,
@@ -285,6 +298,8 @@ class OpenApiTest {
         call("get", "/api/users", null, null);
         String token = call("post", "/api/tokens", null, """
                 {"name": "t", "role": "viewer", "expiresAt": "2099-01-01T00:00:00Z", "user": "openapi-user"}""").text("id");
+        call("post", "/api/tokens", null, """
+                {"name": "w", "role": "worker", "types": ["openapi-work"], "user": "admin"}""");
         call("get", "/api/tokens", null, null);
         call("delete", "/api/tokens/{id}", null, null, token);
         call("delete", "/api/users/{name}", null, null, "openapi-user");

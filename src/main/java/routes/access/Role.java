@@ -3,8 +3,14 @@ package routes.access;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** What a caller may do, each role covering the ones before it. */
+/**
+ * What a caller may do: viewer, operator and admin each cover the ones before them. Worker stands aside: a worker
+ * token may use the worker protocol (/api/workers) and nothing else, restricted to its task types; operators and
+ * admins may use the worker protocol too.
+ */
 public enum Role {
+    /** leases payload tasks of its token's types, extends and reports them (/api/workers); reads nothing else */
+    WORKER,
     /** reads everything except secrets */
     VIEWER,
     /** also submits, cancels and retries tasks, pauses, resumes and runs jobs, drains agents */
@@ -13,14 +19,17 @@ public enum Role {
     ADMIN;
 
     public boolean covers(Role needed) {
-        return ordinal() >= needed.ordinal();
+        if (this == WORKER) {
+            return needed == WORKER;
+        }
+        return needed == WORKER ? covers(OPERATOR) : ordinal() >= needed.ordinal();
     }
 
     public Role atMost(Role ceiling) {
         return covers(ceiling) ? ceiling : this;
     }
 
-    /** The role's name as the API writes it: {@code viewer}, {@code operator}, {@code admin}. */
+    /** The role's name as the API writes it: {@code worker}, {@code viewer}, {@code operator}, {@code admin}. */
     public String word() {
         return name().toLowerCase(Locale.ROOT);
     }

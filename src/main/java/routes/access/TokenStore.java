@@ -19,7 +19,8 @@ import routes.config.ControlRole;
 import routes.domain.NotFound;
 
 /**
- * API tokens: each belongs to a user, has a name, a role no higher than the user's, and maybe an expiry. Only a
+ * API tokens: each belongs to a user, has a name, a role no higher than the user's, and maybe an expiry; a token of
+ * the role worker also names the task types it may serve. Only a
  * SHA-256 of the token is stored; the token itself is shown once, when it is made.
  *
  * <p>Tokens are looked up on every request that carries one, so a lookup is remembered for {@link #REMEMBERED}: a token
@@ -55,10 +56,11 @@ public class TokenStore {
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
-        sql.sql("INSERT INTO api_tokens (id, user_name, name, role, token_hash, created_at, expires_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .params(id, user, name, role.word(), hash(token), now, expiresAt).update();
-        return new IssuedToken(id, user, name, role.word(), now, expiresAt, token);
+        String types = request.types() == null ? null : String.join(",", request.types());
+        sql.sql("INSERT INTO api_tokens (id, user_name, name, role, token_hash, created_at, expires_at, types) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(id, user, name, role.word(), hash(token), now, expiresAt, types).update();
+        return new IssuedToken(id, user, name, role.word(), now, expiresAt, token, request.types());
     }
 
     /** Who a presented token speaks for, with its role capped by its user's current one; empty when it is no token. */
@@ -83,27 +85,31 @@ public class TokenStore {
     }
 
     private Remembered lookUp(String hash, long now) {
-        record Row(String id, String user, Role role, Role userRole, Long expiresAt) {
+        record Row(String id, String user, Role role, Role userRole, Long expiresAt, List<String> types) {
         }
-        Optional<Row> row = sql.sql("SELECT t.id, t.user_name, t.role, u.role, t.expires_at FROM api_tokens t "
+        Optional<Row> row = sql.sql("SELECT t.id, t.user_name, t.role, u.role, t.expires_at, t.types FROM api_tokens t "
                         + "JOIN users u ON u.name = t.user_name WHERE t.token_hash = ?")
                 .param(hash)
                 .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), Role.of(rs.getString(3)),
-                        Role.of(rs.getString(4)), (Long) rs.getObject(5, Long.class)))
+                        Role.of(rs.getString(4)), (Long) rs.getObject(5, Long.class), types(rs.getString(6))))
                 .optional();
         row.ifPresent(found -> sql.sql("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
                 .params(now, found.id()).update());
-        return new Remembered(row.map(found -> new Caller(found.user(), found.role().atMost(found.userRole()), "token")),
+        // a worker token works while its user may still use the worker protocol (an operator or an admin)
+        return new Remembered(row.filter(found -> found.role() != Role.WORKER || found.userRole().covers(Role.WORKER))
+                .map(found -> new Caller(found.user(), found.role().atMost(found.userRole()), "token",
+                        found.role() == Role.WORKER ? found.types() : null)),
                 row.map(Row::expiresAt).orElse(null), now);
     }
 
     /** The tokens of {@code user}, or everyone's when null; newest first. */
     public List<TokenView> list(String user) {
-        return sql.sql("SELECT id, user_name, name, role, created_at, expires_at, last_used_at FROM api_tokens"
+        return sql.sql("SELECT id, user_name, name, role, created_at, expires_at, last_used_at, types FROM api_tokens"
                         + (user == null ? "" : " WHERE user_name = :user") + " ORDER BY created_at DESC")
                 .paramSource(user == null ? Map.of() : Map.of("user", user))
                 .query((rs, n) -> new TokenView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getLong(5), (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class)))
+                        rs.getLong(5), (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class),
+                        types(rs.getString(8))))
                 .list();
     }
 
@@ -115,6 +121,10 @@ public class TokenStore {
             throw new NotFound("no token " + id + (user == null ? "" : " of yours"));
         }
         remembered.clear();
+    }
+
+    private static List<String> types(String stored) {
+        return stored == null ? null : List.of(stored.split(","));
     }
 
     static String hash(String token) {

@@ -3,7 +3,9 @@ package routes.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -69,7 +71,7 @@ public class AccessRequests {
                              @Header(CallerHeaders.ROLE) String callerRole, @Header(CallerHeaders.VIA) String via) {
         JsonNode node = json.object(body,
                 " such as {\"name\": \"deploy script\", \"role\": \"operator\", \"expiresAt\": \"2027-01-01T00:00:00Z\"}");
-        RequestJson.onlyFields(node, "", "token", Set.of("name", "role", "expiresAt", "user"));
+        RequestJson.onlyFields(node, "", "token", Set.of("name", "role", "expiresAt", "user", "types"));
         String name = RequestJson.text(node, "", "name", null);
         if (name == null || name.isBlank() || name.length() > 64 || name.indexOf('\0') >= 0) {
             throw ApiException.badRequest("name is required: 1 to 64 characters that say what the token is for");
@@ -87,7 +89,9 @@ public class AccessRequests {
         String owner = user;
         Role ownerIs = users.find(owner).map(UserStore.User::role)
                 .orElseThrow(() -> ApiException.badRequest("no user " + owner));
-        Role role = role(RequestJson.text(node, "", "role", null), false);
+        String roleWord = RequestJson.text(node, "", "role", null);
+        Role role = Role.WORKER.word().equals(roleWord) ? Role.WORKER : role(roleWord, false);
+        List<String> types = workerTypes(node, role);
         if (role == null) {
             role = ownerIs.atMost(callerIs);
         } else if (!ownerIs.covers(role) || !callerIs.covers(role)) {
@@ -104,7 +108,33 @@ public class AccessRequests {
             }
             expiresAt = at.toEpochMilli();
         }
-        return new NewToken(owner, name, role, expiresAt);
+        return new NewToken(owner, name, role, expiresAt, types);
+    }
+
+    /** A worker token's task types: required, and only for that role. */
+    private static List<String> workerTypes(JsonNode node, Role role) {
+        JsonNode types = node.get("types");
+        if (role != Role.WORKER) {
+            if (types != null && !types.isNull()) {
+                throw ApiException.badRequest("types is taken only for a token of the role worker");
+            }
+            return null;
+        }
+        if (types == null || !types.isArray() || types.isEmpty()) {
+            throw ApiException.badRequest("types is required for a worker token: the task types it may serve,"
+                    + " such as [\"resize\"]");
+        }
+        List<String> named = new ArrayList<>();
+        for (JsonNode type : types) {
+            if (!type.isTextual() || !TaskRequests.NAME.matcher(type.asText()).matches()) {
+                throw ApiException.badRequest("types must hold task types matching " + TaskRequests.NAME.pattern()
+                        + ", got " + type);
+            }
+            if (!named.contains(type.asText())) {
+                named.add(type.asText());
+            }
+        }
+        return List.copyOf(named);
     }
 
     /** Whose tokens a caller sees and may revoke: their own, or everyone's (null) for an admin. */
@@ -136,7 +166,8 @@ public class AccessRequests {
             return null;
         }
         Role role = Role.of(value);
-        if (role == null) {
+        // worker is a role of tokens only (newToken): a person is a viewer, an operator or an admin
+        if (role == null || role == Role.WORKER) {
             throw ApiException.badRequest("role must be viewer, operator or admin" + (value == null ? "" : ", got \"" + value + "\""));
         }
         return role;

@@ -17,12 +17,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
 import routes.access.AuditLog;
 import routes.access.Caller;
+import routes.access.Role;
 
 /**
  * Puts every change made through the API on record ({@link AuditLog}): each POST, PUT, PATCH and DELETE under /api
  * by a known caller, whether it was done or refused, and every login, also the failed ones. The action is the API
  * operation's name ({@code cancel-task}); the target the values in its path, else the name the request body gives
- * ({@code name}, or {@code project/version}). Reads are not recorded.
+ * ({@code name}, or {@code project/version}). Reads are not recorded, nor is the worker protocol
+ * ({@link #workerProtocol}).
  */
 public class AuditTrail extends OncePerRequestFilter {
 
@@ -42,7 +44,18 @@ public class AuditTrail extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !CHANGES.contains(request.getMethod()) || !ApiGuard.mappedPath(request).startsWith("/api/");
+        return !CHANGES.contains(request.getMethod()) || !ApiGuard.mappedPath(request).startsWith("/api/")
+                || workerProtocol(request);
+    }
+
+    /**
+     * The worker protocol (/api/workers, role worker) is left out: a fleet of long-polling workers would fill the
+     * audit with polls, and what its calls change is on record in the tasks' event logs (leased, started on the
+     * worker, its outcome or the report ignored, with the worker's id).
+     */
+    private boolean workerProtocol(HttpServletRequest request) {
+        EndpointRoles.Operation operation = roles.operation(request);
+        return operation != null && operation.role() == Role.WORKER;
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import routes.access.Caller;
 
 /**
- * Tells the routes who is calling, as the headers {@value #NAME}, {@value #ROLE} and {@value #VIA} (the API's routes
+ * Tells the routes who is calling, as the headers {@value #NAME}, {@value #ROLE}, {@value #VIA} and, for a worker
+ * token, {@value #TYPES} (the API's routes
  * run on Camel's threads, where Spring Security's context is not). The same headers sent by a client are dropped.
  */
 public class CallerHeaders extends OncePerRequestFilter {
@@ -25,6 +26,8 @@ public class CallerHeaders extends OncePerRequestFilter {
     public static final String NAME = "Caravan-Caller";
     public static final String ROLE = "Caravan-Caller-Role";
     public static final String VIA = "Caravan-Caller-Via";
+    /** The task types a worker token is restricted to, comma-separated; absent for every other caller. */
+    public static final String TYPES = "Caravan-Caller-Types";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -35,6 +38,9 @@ public class CallerHeaders extends OncePerRequestFilter {
             headers.put(NAME.toLowerCase(Locale.ROOT), caller.name());
             headers.put(ROLE.toLowerCase(Locale.ROOT), caller.role().word());
             headers.put(VIA.toLowerCase(Locale.ROOT), caller.via());
+            if (caller.types() != null) {
+                headers.put(TYPES.toLowerCase(Locale.ROOT), String.join(",", caller.types()));
+            }
         }
         chain.doFilter(new WithCaller(request, headers), response);
     }
@@ -70,7 +76,7 @@ public class CallerHeaders extends OncePerRequestFilter {
         public Enumeration<String> getHeaderNames() {
             List<String> names = Collections.list(super.getHeaderNames()).stream().filter(name -> !ours(name))
                     .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
-            names.addAll(List.of(NAME, ROLE, VIA).stream().filter(name -> caller.containsKey(name.toLowerCase(Locale.ROOT))).toList());
+            names.addAll(List.of(NAME, ROLE, VIA, TYPES).stream().filter(name -> caller.containsKey(name.toLowerCase(Locale.ROOT))).toList());
             return Collections.enumeration(names);
         }
     }

@@ -69,12 +69,16 @@ public class ResidentRequests {
             throw ApiException.badRequest("task.retry is not taken for a resident: an instance that ends is started"
                     + " again by its resident, with restartBackoff");
         }
+        if (spec.forWorker()) {
+            throw ApiException.badRequest("task.payload is not taken for a resident: a resident runs a command on"
+                    + " agents; give command or shell");
+        }
         if (spec.broadcast()) {
             throw ApiException.badRequest("task.target \"all\" is not taken for a resident: give instances instead");
         }
         if (!node.has("timeoutSeconds")) {
             spec = new TaskSpec(spec.type(), spec.command(), spec.shell(), spec.env(), spec.workdir(),
-                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null, spec.code());
+                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null, spec.code(), null);
         }
         return spec;
     }

@@ -1,6 +1,7 @@
 package routes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
+import routes.config.WorkerProperties;
 import routes.message.CodeVersion;
 import routes.message.RetryPolicy;
 import routes.message.TaskSpec;
@@ -29,7 +31,9 @@ public class TaskRequests {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
-            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code");
+            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code", "payload");
+    /** What a payload task cannot carry: it is no process, and it is never sent to an agent. */
+    private static final List<String> COMMAND_ONLY_FIELDS = List.of("env", "workdir", "agent", "target", "code");
     private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident", "key",
             "exhausted");
     private static final Set<String> CODE_FIELDS = Set.of("project", "version");
@@ -40,11 +44,13 @@ public class TaskRequests {
 
     private final RequestJson json;
     private final TaskProperties tasks;
+    private final WorkerProperties workers;
     private final Paging paging;
 
-    public TaskRequests(RequestJson json, TaskProperties tasks, Paging paging) {
+    public TaskRequests(RequestJson json, TaskProperties tasks, WorkerProperties workers, Paging paging) {
         this.json = json;
         this.tasks = tasks;
+        this.workers = workers;
         this.paging = paging;
     }
 
@@ -190,12 +196,14 @@ public class TaskRequests {
         RequestJson.requireMatch(at + "type", type, NAME);
         List<String> command = command(node, at);
         String shell = RequestJson.text(node, at, "shell", null);
-        if (command == null && shell == null) {
+        JsonNode payload = payload(node, at);
+        if (command == null && shell == null && payload == null) {
             throw ApiException.badRequest(at + "command is required: an array of strings such as [\"echo\", \"hello\"]"
-                    + " (or give shell, a string run by /bin/sh -c)");
+                    + " (or give shell, a string run by /bin/sh -c, or payload, JSON for a worker)");
         }
-        if (command != null && shell != null) {
-            throw ApiException.badRequest(at + "give either command or shell, not both");
+        if ((command != null ? 1 : 0) + (shell != null ? 1 : 0) + (payload != null ? 1 : 0) > 1) {
+            throw ApiException.badRequest(at + "give one of command, shell or payload, not " + (payload == null
+                    ? "both command and shell" : (command != null ? "command" : "shell") + " and payload"));
         }
         if (shell != null && shell.isBlank()) {
             throw ApiException.badRequest(at + "shell must not be empty");
@@ -230,8 +238,31 @@ public class TaskRequests {
         }
         TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
                 stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."), target,
-                code(node.get("code"), at + "code."));
+                code(node.get("code"), at + "code."), payload);
         return new NewTask(spec, key);
+    }
+
+    /**
+     * Any JSON but null, for a worker of the task's type, at most caravan.workers.max-payload-bytes; null when not
+     * given. A payload task takes none of the fields that only a process has.
+     */
+    private JsonNode payload(JsonNode node, String at) {
+        JsonNode payload = node.get("payload");
+        if (payload == null || payload.isNull()) {
+            return null;
+        }
+        int bytes = payload.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > workers.maxPayloadBytes()) {
+            throw ApiException.badRequest(at + "payload is " + bytes + " bytes of JSON; at most "
+                    + workers.maxPayloadBytes() + " are taken");
+        }
+        for (String field : COMMAND_ONLY_FIELDS) {
+            if (node.hasNonNull(field)) {
+                throw ApiException.badRequest(at + field + " is not taken with payload: a payload task is work for"
+                        + " a worker of its type, not a process on an agent");
+            }
+        }
+        return payload;
     }
 
     /** {"project": "shop", "version": "1.4.2"}; null when not given. */
@@ -332,7 +363,7 @@ public class TaskRequests {
         return value.asInt();
     }
 
-    private static Map<String, String> stringMap(JsonNode node, String at, String field) {
+    static Map<String, String> stringMap(JsonNode node, String at, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return Map.of();

@@ -46,10 +46,10 @@ public class Fleet {
 
     /**
      * Whether the agent may run the task: it takes the task's type, carries all its labels, is the pinned one and
-     * holds the code version the task needs.
+     * holds the code version the task needs. A payload task is for workers: no agent takes it.
      */
     static boolean takes(AgentStatus agent, TaskSpec task) {
-        return agent.types().contains(task.type())
+        return !task.forWorker() && agent.types().contains(task.type())
                 && (task.agent() == null || task.agent().equals(agent.id()))
                 && (task.code() == null || agent.holds(task.code()))
                 && agent.labels().entrySet().containsAll(task.labels().entrySet());

@@ -186,13 +186,15 @@ public class TaskQueues {
     }
 
     /**
-     * Withdraws a cancelled task wherever it is: its queue, the agent's inbox; an agent already running it is
-     * told to kill it.
+     * Withdraws a cancelled task wherever it is: its queue, the agent's inbox or the worker's lease; an agent already
+     * running it is told to kill it.
      */
     public void withdraw(TaskView task) {
         redis.opsForList().remove(keys.queue(task.type(), task.priority()), 1, task.id());
         if (task.agent() != null) {
             redis.opsForList().remove(keys.inbox(task.agent()), 1, InboxEntry.format(task.id(), task.attempt()));
+            // a worker's lease ends with it: the worker's next extension or report is refused
+            redis.opsForZSet().remove(keys.leases(task.agent()), InboxEntry.format(task.id(), task.attempt()));
             redis.convertAndSend(keys.cancelChannel(), task.id());
         }
         redis.delete(keys.task(task.id()));

@@ -25,6 +25,11 @@ public final class WaitReasons {
      * build", "no live agent that takes type build carries zone=a", "agent-3 is full (4 of 4 slots)", ...
      */
     public static String explain(TaskSpec task, List<AgentLoad> agents) {
+        if (task.forWorker()) {
+            return "it waits for a worker that takes type " + task.type() + (task.labels().isEmpty() ? "" : " and carries "
+                    + task.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                    .collect(Collectors.joining(", "))) + " to lease it (a payload task is never sent to an agent)";
+        }
         List<AgentLoad> live = agents.stream().filter(AgentLoad::alive).toList();
         if (task.agent() != null) {
             Optional<AgentLoad> pinned = agents.stream().filter(a -> a.status().id().equals(task.agent())).findFirst();

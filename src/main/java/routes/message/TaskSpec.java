@@ -1,5 +1,8 @@
 package routes.message;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +17,15 @@ import java.util.Map;
  * @param target  {@value #ALL}: one run on every live agent that takes the type and labels (a broadcast, made of
  *                one task pinned to each of them); null: one run on one agent
  * @param code    the code version it needs: it runs only on agents that hold it; null when it needs none
+ * @param payload work for a worker of its type (any JSON), leased over /api/workers and never sent to an agent;
+ *                null for a command task (then {@code command} or {@code shell} is given)
  */
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, String priority, Map<String, String> labels, String agent,
-                       RetryPolicy retry, String target, CodeVersion code) {
+                       RetryPolicy retry, String target, CodeVersion code,
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @Schema(description = "work for a worker (any JSON)", implementation = Object.class,
+                               additionalProperties = Schema.AdditionalPropertiesValue.TRUE) JsonNode payload) {
 
     public RetryPolicy retryPolicy() {
         return retry == null ? RetryPolicy.NONE : retry;
@@ -29,7 +37,12 @@ public record TaskSpec(String type, List<String> command, String shell, Map<Stri
 
     /** One of a broadcast's tasks: this task, pinned to the agent. */
     public TaskSpec pinnedTo(String agentId) {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code, payload);
+    }
+
+    /** Work for a worker (a payload), not a process for an agent. */
+    public boolean forWorker() {
+        return payload != null;
     }
 
     public static final String ALL = "all";

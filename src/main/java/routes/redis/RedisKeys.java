@@ -43,6 +43,24 @@ public class RedisKeys {
         return tag + ":inflight:" + agentId;
     }
 
+    /** Sorted set: worker id scored by its last heartbeat (epoch ms); a worker leaves it once silent with no lease. */
+    public String workers() {
+        return tag + ":workers";
+    }
+
+    /** String: a worker's registration (JSON: id, types, labels, capacity); expires when the worker is silent. */
+    public String worker(String workerId) {
+        return tag + ":worker:" + workerId;
+    }
+
+    /**
+     * Sorted set: a worker's leases, "taskId:attempt" (the lease id) scored by when the lease expires (epoch ms, Redis
+     * time). Its size is what the worker holds.
+     */
+    public String leases(String workerId) {
+        return tag + ":leases:" + workerId;
+    }
+
     /** Sorted set: agent id scored by its last heartbeat (epoch ms), or 0 once it has been declared dead. */
     public String agents() {
         return tag + ":agents";

@@ -19,6 +19,7 @@ import routes.message.DueRetry;
 import routes.message.InboxEntry;
 import routes.message.TaskState;
 import routes.redis.AgentRegistry;
+import routes.redis.LeaseBook;
 import routes.redis.RedisKeys;
 import routes.redis.RetryQueue;
 import routes.task.TaskQueries;
@@ -27,7 +28,8 @@ import routes.task.TaskView;
 /**
  * Puts back what Redis lost when it restarted empty or was flushed, from SQL: queued tasks into their queues,
  * dispatched and running ones into their agents' inboxes (an agent that runs or ran that attempt already does not
- * run it again: it reports it), waiting retries into the retries set, operators' drain requests and the
+ * run it again: it reports it), payload tasks leased to workers into those workers' leases (a fresh lease time from
+ * now: the worker extends or reports it as before, or it expires), waiting retries into the retries set, operators' drain requests and the
  * registered code versions into theirs. One control node does it: the one that sets the marker.
  */
 @Component
@@ -45,13 +47,15 @@ public class RedisRecovery {
     private final DrainRequests drains;
     private final VersionCatalog versions;
     private final AgentRegistry agents;
+    private final LeaseBook leases;
     private final Counter restores;
     private final Counter restoredTasks;
     private final Clock clock = Clock.systemUTC();
 
     public RedisRecovery(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, TaskQueries tasks, TaskQueues queues,
-                         RetryQueue retries, DrainRequests drains, AgentRegistry agents, VersionCatalog versions,
-                         MeterRegistry meters) {
+                         RetryQueue retries, DrainRequests drains, AgentRegistry agents, LeaseBook leases,
+                         VersionCatalog versions, MeterRegistry meters) {
+        this.leases = leases;
         this.restores = Counter.builder("caravan.redis.restores")
                 .description("times Redis had lost tasks and they were restored from SQL").register(meters);
         this.restoredTasks = Counter.builder("caravan.redis.restored.tasks")
@@ -83,11 +87,16 @@ public class RedisRecovery {
                 .toList();
         queues.enqueueAll(queued);
         List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING).stream()
-                .filter(task -> !agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt())))
+                .filter(task -> !(task.spec().forWorker() ? leases.holds(task.agent(), InboxEntry.format(task.id(),
+                        task.attempt())) : agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt()))))
                 .toList();
         Long now = held.isEmpty() ? null : redis.execute((RedisCallback<Long>) c -> c.serverCommands().time());
         for (TaskView task : held) {
             redis.opsForValue().set(keys.task(task.id()), json.write(task.spec()));
+            if (task.spec().forWorker()) {
+                leases.restore(task.agent(), InboxEntry.format(task.id(), task.attempt()));
+                continue;
+            }
             redis.opsForList().rightPush(keys.inbox(task.agent()), InboxEntry.format(task.id(), task.attempt()));
             // an agent that died while Redis was away sends no heartbeat to be missed: known from now, it is
             // declared dead after the timeout like any other, and its tasks go elsewhere

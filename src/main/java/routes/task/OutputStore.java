@@ -40,13 +40,19 @@ public class OutputStore {
         }
     }
 
+    /** Records the result (JSON) a worker reported for an attempt of a payload task, which writes no output. */
+    void recordResult(String taskId, int attempt, String result) {
+        sql.sql("INSERT INTO task_output (task_id, attempt, result) VALUES (?, ?, ?)")
+                .params(taskId, attempt, result).update();
+    }
+
     /** What this attempt of the task wrote ({@link RecordedOutput#NONE} when nothing). */
     RecordedOutput of(String taskId, int attempt) {
-        return sql.sql("SELECT stdout, stderr, stdout_truncated, stderr_truncated FROM task_output "
+        return sql.sql("SELECT stdout, stderr, stdout_truncated, stderr_truncated, result FROM task_output "
                         + "WHERE task_id = ? AND attempt = ?")
                 .params(taskId, attempt)
                 .query((rs, n) -> new RecordedOutput(rs.getString(1), rs.getString(2), rs.getBoolean(3),
-                        rs.getBoolean(4)))
+                        rs.getBoolean(4), rs.getString(5)))
                 .optional().orElse(RecordedOutput.NONE);
     }
 

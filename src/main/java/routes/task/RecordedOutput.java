@@ -1,5 +1,7 @@
 package routes.task;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -10,8 +12,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record RecordedOutput(@Schema(description = "single-task view only") String stdout,
                              @Schema(description = "single-task view only") String stderr,
                              @Schema(description = "single-task view only") Boolean stdoutTruncated,
-                             @Schema(description = "single-task view only") Boolean stderrTruncated) {
+                             @Schema(description = "single-task view only") Boolean stderrTruncated,
+                             @Schema(description = "single-task view only: the result (JSON) a worker reported for"
+                                     + " a payload task", implementation = Object.class,
+                                     additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+                             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonRawValue String result) {
 
     /** An attempt that wrote nothing (it has no row). */
-    static final RecordedOutput NONE = new RecordedOutput(null, null, false, false);
+    static final RecordedOutput NONE = new RecordedOutput(null, null, false, false, null);
 }

@@ -220,12 +220,33 @@ public class ReportRecorder {
     }
 
     private void recordIgnored(RunReport report) {
-        queries.find(report.taskId()).ifPresent(current -> events.add(report.taskId(), clock.millis(),
-                TaskState.valueOf(current.state()), report.agent(), report.attempt(),
-                "ignored '" + report.kind() + "' report of attempt " + report.attempt() + " from " + report.agent()
-                        + ": the task is " + current.state() + " in attempt " + current.attempt()
-                        + (current.agent() == null || current.agent().equals(report.agent()) ? ""
-                                : " on " + current.agent())));
+        queries.find(report.taskId()).ifPresent(current -> recordIgnored(report, current, "the task is "
+                + current.state() + " in attempt " + current.attempt()
+                + (current.agent() == null || current.agent().equals(report.agent()) ? "" : " on " + current.agent())));
+    }
+
+    /** Records that a report was not applied, for a reason its caller knows (a worker's lease had lapsed). */
+    public void recordIgnored(RunReport report, String why) {
+        queries.find(report.taskId()).ifPresent(current -> recordIgnored(report, current, why));
+    }
+
+    private void recordIgnored(RunReport report, TaskView current, String why) {
+        events.add(report.taskId(), clock.millis(), TaskState.valueOf(current.state()), report.agent(),
+                report.attempt(), "ignored '" + report.kind() + "' report of attempt " + report.attempt() + " from "
+                        + report.agent() + ": " + why);
+    }
+
+    /**
+     * Records a worker's outcome of a leased attempt, as any report, and with it (in the same transaction) the result
+     * the worker gave, when the outcome was applied. Returns what {@link #recordAll} does: empty when ignored.
+     */
+    @Transactional
+    public Recorded recordWorkerOutcome(RunReport end, String result) {
+        Recorded recorded = recordAll(List.of(end));
+        if (result != null && (!recorded.ended().isEmpty() || !recorded.retries().isEmpty())) {
+            outputs.recordResult(end.taskId(), end.attempt(), result);
+        }
+        return recorded;
     }
 
     private static String finishedMessage(RunReport report) {

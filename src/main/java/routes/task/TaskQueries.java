@@ -264,7 +264,7 @@ public class TaskQueries {
         return new TaskView(rs.getString("id"), rs.getString("type"), rs.getString("priority"),
                 rs.getString("state"), rs.getString("idempotency_key"), rs.getString("agent"),
                 rs.getInt("attempt"), spec.command(), spec.shell(), spec.env(), spec.workdir(),
-                spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(), spec.code(),
+                spec.timeoutSeconds(), spec.labels(), spec.agent(), spec.retry(), spec.code(), spec.payload(),
                 (Integer) rs.getObject("exit_code", Integer.class), null, rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),

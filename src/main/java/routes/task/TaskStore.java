@@ -159,7 +159,7 @@ public class TaskStore {
                                        String broadcastId, String residentId) {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
-                spec.agent(), spec.retry(), spec.code(), null, null, null, Instant.ofEpochMilli(now),
+                spec.agent(), spec.retry(), spec.code(), spec.payload(), null, null, null, Instant.ofEpochMilli(now),
                 null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null, null);
     }
 

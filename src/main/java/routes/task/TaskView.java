@@ -3,7 +3,9 @@ package routes.task;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +18,18 @@ import routes.message.TaskSpec;
  * A task as the API shows it. {@code events} and the current attempt's {@code output} (its fields stdout, stderr,
  * stdoutTruncated and stderrTruncated, side by side with the others) are present on the single-task view only, and
  * there {@code waitingBecause}, in words, while it waits in its queue; env values of secret-looking names are shown
- * masked ({@link SecretEnv}).
+ * masked ({@link SecretEnv}). A payload task shows its {@code payload} (and no command); {@code agent} is then the
+ * worker that holds its lease.
  */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
                        List<String> command, String shell,
                        @JsonSerialize(converter = SecretEnv.MaskedMap.class) Map<String, String> env, String workdir,
                        int timeoutSeconds, Map<String, String> labels, String pinnedAgent, RetryPolicy retry,
                        @JsonInclude(JsonInclude.Include.NON_NULL) CodeVersion code,
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @Schema(description = "a payload task's payload (any JSON)", implementation = Object.class,
+                               additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+                       JsonNode payload,
                        Integer exitCode, @JsonUnwrapped RecordedOutput output, String message, Instant createdAt,
                        Instant dispatchedAt, Instant startedAt, Instant finishedAt,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Instant retryAt, boolean exhausted,
@@ -42,13 +49,13 @@ public record TaskView(String id, String type, String priority, String state, St
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code, payload);
     }
 
     /** The single-task view: with its event log and what its current attempt wrote. */
     public TaskView withEventsAndOutput(List<TaskEvent> events, RecordedOutput output) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
-                timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, output,
+                timeoutSeconds, labels, pinnedAgent, retry, code, payload, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
                 residentId, events, waitingBecause);
     }
@@ -56,7 +63,7 @@ public record TaskView(String id, String type, String priority, String state, St
     /** The single-task view with why the task still waits in its queue (null unless it does). */
     public TaskView waitingBecause(String why) {
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
-                timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, output,
+                timeoutSeconds, labels, pinnedAgent, retry, code, payload, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
                 residentId, events, why);
     }

@@ -132,6 +132,21 @@ public class Api {
         return get("/api/tasks/" + id).body();
     }
 
+    /** A token of the role worker, of the user admin, that serves these task types (this Api must be an admin's). */
+    public String workerToken(String... types) {
+        Response made = post("/api/tokens", "{\"name\": \"worker\", \"role\": \"worker\", \"user\": \"admin\","
+                + " \"types\": [\"" + String.join("\", \"", types) + "\"]}");
+        if (made.status() != 201) {
+            throw new AssertionError("worker token refused: " + made.status() + " " + made.body());
+        }
+        return made.text("token");
+    }
+
+    /** Where the node serves: "http://127.0.0.1:port". */
+    public String base() {
+        return base;
+    }
+
     /** The same node's API with another token (null: none). */
     public Api as(String otherToken) {
         return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);

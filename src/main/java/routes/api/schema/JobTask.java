@@ -12,4 +12,10 @@ public class JobTask extends ResidentTask {
     @Schema(description = "\"all\": a broadcast, one run on every live agent that takes the type and labels",
             allowableValues = {"all"})
     public String target;
+
+    @Schema(description = "instead of command or shell: work for a worker of the task's type (any JSON, at most"
+            + " caravan.workers.max-payload-bytes), leased over /api/workers and never sent to an agent;"
+            + " not with env, workdir, agent, target or code",
+            additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+    public Object payload;
 }
