@@ -8,25 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +31,7 @@ import routes.alert.AlertNotice;
 import routes.support.Api;
 import routes.support.Cluster;
 import routes.support.ConsoleUsers;
+import routes.support.WebhookReceiver;
 
 /**
  * Alert notices reach their channels (alert-delivery.yaml), against real receivers: a webhook on a local HTTP server
@@ -59,12 +51,12 @@ class AlertChannelsTest {
             .withPerMethodLifecycle(false);
 
     private final AtomicLong noticeIds = new AtomicLong(1000);
-    private final Receiver receiver = new Receiver();
+    private final WebhookReceiver receiver = new WebhookReceiver();
     private Cluster cluster;
     private Api admin;
 
     @BeforeAll
-    void start(@TempDir Path dir) throws IOException {
+    void start(@TempDir Path dir) {
         receiver.start();
         String[] settings = {
                 "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + SMTP.getSmtp().getPort(),
@@ -85,7 +77,7 @@ class AlertChannelsTest {
     @AfterAll
     void stop() {
         cluster.close();
-        receiver.stop();
+        receiver.close();
     }
 
     @Test
@@ -106,10 +98,10 @@ class AlertChannelsTest {
         assertThat(gap(attempts, 1, 2)).isGreaterThanOrEqualTo(BACKOFF.multipliedBy(2).toMillis());
         assertThat(delivery.path("lastError").isNull()).isTrue();
 
-        List<Request> got = receiver.requests("/flaky");
+        List<WebhookReceiver.Request> got = receiver.requests("/flaky");
         assertThat(got).hasSize(3);
-        for (Request request : got) {
-            assertThat(request.header("Caravan-Signature")).isEqualTo("sha256=" + hmac(SECRET,
+        for (WebhookReceiver.Request request : got) {
+            assertThat(request.header("Caravan-Signature")).isEqualTo("sha256=" + WebhookReceiver.hmac(SECRET,
                     request.header("Caravan-Timestamp") + "." + request.body()));
             assertThat(Math.abs(Long.parseLong(request.header("Caravan-Timestamp")) - Instant.now().getEpochSecond()))
                     .isLessThan(60);
@@ -298,8 +290,8 @@ class AlertChannelsTest {
         AlertNotice notice = notice("FIRING", "signed with the kept secret", "secret-hook");
         deliver(notice);
         awaitDelivery(notice.id(), "DELIVERED");
-        Request request = receiver.requests("/secret").get(0);
-        assertThat(request.header("Caravan-Signature")).isEqualTo("sha256=" + hmac(secret,
+        WebhookReceiver.Request request = receiver.requests("/secret").get(0);
+        assertThat(request.header("Caravan-Signature")).isEqualTo("sha256=" + WebhookReceiver.hmac(secret,
                 request.header("Caravan-Timestamp") + "." + request.body()));
         // nor is it on the audit trail
         assertThat(admin.get("/api/audit?limit=500").body().toString()).doesNotContain(secret)
@@ -395,73 +387,6 @@ class AlertChannelsTest {
             return mail.getSubject();
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** What a receiver computes to check a request: the hex HMAC-SHA256 of timestamp + "." + body. */
-    private static String hmac(String secret, String signed) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private record Request(Map<String, String> headers, String body, long receivedAt) {
-        String header(String name) {
-            return headers.get(name.toLowerCase());
-        }
-    }
-
-    /**
-     * A webhook receiver: records every request by path and answers 2xx, 503 for as many requests as it is told
-     * to fail, or 302 at /moved.
-     */
-    private static final class Receiver {
-
-        private final Map<String, List<Request>> requests = new ConcurrentHashMap<>();
-        private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-        private HttpServer server;
-
-        void start() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", exchange -> {
-                String path = exchange.getRequestURI().getPath();
-                Map<String, String> headers = new ConcurrentHashMap<>();
-                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                requests.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>())
-                        .add(new Request(headers, body, System.currentTimeMillis()));
-                int status = 204;
-                if (path.equals("/moved")) {
-                    exchange.getResponseHeaders().add("Location", url("/elsewhere"));
-                    status = 302;
-                } else if (failures.merge(path, -1, Integer::sum) >= 0) {
-                    status = 503;
-                }
-                exchange.sendResponseHeaders(status, -1);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        /** The next {@code count} requests to the path are answered 503. */
-        void failFirst(String path, int count) {
-            failures.put(path, count);
-        }
-
-        List<Request> requests(String path) {
-            return requests.getOrDefault(path, List.of());
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        String url(String path) {
-            return "http://127.0.0.1:" + port() + path;
-        }
-
-        void stop() {
-            server.stop(0);
         }
     }
 }

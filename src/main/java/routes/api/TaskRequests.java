@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import routes.callback.CallbackTargets;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
 import routes.message.CodeVersion;
@@ -29,7 +30,7 @@ public class TaskRequests {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
-            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code");
+            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code", "callback");
     private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident", "key",
             "exhausted");
     private static final Set<String> CODE_FIELDS = Set.of("project", "version");
@@ -41,11 +42,13 @@ public class TaskRequests {
     private final RequestJson json;
     private final TaskProperties tasks;
     private final Paging paging;
+    private final CallbackTargets callbacks;
 
-    public TaskRequests(RequestJson json, TaskProperties tasks, Paging paging) {
+    public TaskRequests(RequestJson json, TaskProperties tasks, Paging paging, CallbackTargets callbacks) {
         this.json = json;
         this.tasks = tasks;
         this.paging = paging;
+        this.callbacks = callbacks;
     }
 
     /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, key, exhausted, limit, offset. */
@@ -230,8 +233,18 @@ public class TaskRequests {
         }
         TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
                 stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."), target,
-                code(node.get("code"), at + "code."));
+                code(node.get("code"), at + "code."), callback(node, at));
         return new NewTask(spec, key);
+    }
+
+    /** The url that hears how the task ended, when callbacks are on and the allow-list takes it; null when not given. */
+    private String callback(JsonNode node, String at) {
+        String url = RequestJson.text(node, at, "callback", null);
+        String refusal = url == null ? null : callbacks.refusal(url);
+        if (refusal != null) {
+            throw ApiException.badRequest(at + "callback " + refusal);
+        }
+        return url;
     }
 
     /** {"project": "shop", "version": "1.4.2"}; null when not given. */

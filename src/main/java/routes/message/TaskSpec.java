@@ -14,10 +14,11 @@ import java.util.Map;
  * @param target  {@value #ALL}: one run on every live agent that takes the type and labels (a broadcast, made of
  *                one task pinned to each of them); null: one run on one agent
  * @param code    the code version it needs: it runs only on agents that hold it; null when it needs none
+ * @param callback the url that hears how the task ended (a signed POST of its final view), or null
  */
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, String priority, Map<String, String> labels, String agent,
-                       RetryPolicy retry, String target, CodeVersion code) {
+                       RetryPolicy retry, String target, CodeVersion code, String callback) {
 
     public RetryPolicy retryPolicy() {
         return retry == null ? RetryPolicy.NONE : retry;
@@ -29,7 +30,7 @@ public record TaskSpec(String type, List<String> command, String shell, Map<Stri
 
     /** One of a broadcast's tasks: this task, pinned to the agent. */
     public TaskSpec pinnedTo(String agentId) {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code, callback);
     }
 
     public static final String ALL = "all";

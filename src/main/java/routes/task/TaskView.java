@@ -16,7 +16,7 @@ import routes.message.TaskSpec;
  * A task as the API shows it. {@code events} and the current attempt's {@code output} (its fields stdout, stderr,
  * stdoutTruncated and stderrTruncated, side by side with the others) are present on the single-task view only, and
  * there {@code waitingBecause}, in words, while it waits in its queue; env values of secret-looking names are shown
- * masked ({@link SecretEnv}).
+ * masked ({@link SecretEnv}). {@code callback}, the url that hears how the task ended, is there when it names one.
  */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
                        List<String> command, String shell,
@@ -31,7 +31,8 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonInclude(JsonInclude.Include.NON_NULL) String broadcastId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String residentId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) String waitingBecause) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String waitingBecause,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String callback) {
 
     /** For a job's run: how long after its scheduled time it started (null until it starts). */
     @JsonProperty
@@ -42,7 +43,7 @@ public record TaskView(String id, String type, String priority, String state, St
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code, callback);
     }
 
     /** The single-task view: with its event log and what its current attempt wrote. */
@@ -50,7 +51,7 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events, waitingBecause);
+                residentId, events, waitingBecause, callback);
     }
 
     /** The single-task view with why the task still waits in its queue (null unless it does). */
@@ -58,6 +59,6 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events, why);
+                residentId, events, why, callback);
     }
 }
