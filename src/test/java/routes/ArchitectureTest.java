@@ -53,7 +53,7 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheOwnersOfTheTablesTalkToTheDatabase() {
-        noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents|CallbackStore)|alert\\.(AlertChannelStore|AlertDeliveryStore)"
+        noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents|OutputStore|CallbackStore)|alert\\.(AlertChannelStore|AlertDeliveryStore)"
                         + "|job\\.(JobStore|FireStore)|resident\\.ResidentStore|code\\.VersionCatalog"
                         + "|fleet\\.DrainRequests|access\\.(UserStore|TokenStore|AuditLog))(\\$.*)?")).as("are not the owner of a table"))
                 .should().dependOnClassesThat(JDBC)
