@@ -12,4 +12,8 @@ public class JobTask extends ResidentTask {
     @Schema(description = "\"all\": a broadcast, one run on every live agent that takes the type and labels",
             allowableValues = {"all"})
     public String target;
+
+    @Schema(description = "a url that hears how the task ended: a signed POST of its final view; refused unless"
+            + " caravan.callbacks.allowed-urls takes it", maxLength = 2000, example = "https://hooks.example.com/caravan")
+    public String callback;
 }
