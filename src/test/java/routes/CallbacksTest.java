@@ -101,8 +101,9 @@ class CallbacksTest {
         assertThat(body.path("command")).isEqualTo(now.path("command"));
         assertThat(now.path("stdout").asText()).isEqualTo("hello\n");
         assertThat(body.has("stdout")).isFalse();
-        assertThat(body.path("events").findValuesAsText("state")).containsExactly("QUEUED", "DISPATCHED", "RUNNING",
-                "SUCCEEDED");
+        // the events up to the ending (with two control nodes, an attempt's start may be stored after its outcome)
+        assertThat(body.path("events").findValuesAsText("state")).startsWith("QUEUED", "DISPATCHED").endsWith("SUCCEEDED");
+        assertThat(body.path("events").findValuesAsText("message")).noneMatch(message -> message.startsWith("callback"));
     }
 
     @Test
