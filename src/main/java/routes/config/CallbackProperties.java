@@ -49,6 +49,14 @@ public record CallbackProperties(String secret, List<String> allowedUrls, int at
         }
     }
 
+    /** Without the secret, which must reach no log. */
+    @Override
+    public String toString() {
+        return "CallbackProperties[secret=" + (secret.isEmpty() ? "" : "(set)") + ", allowedUrls=" + allowedUrls
+                + ", attempts=" + attempts + ", backoff=" + backoff + ", maxBackoff=" + maxBackoff + ", timeout="
+                + timeout + ", checkMillis=" + checkMillis + "]";
+    }
+
     /** The allow-list, parsed. */
     public List<AllowedUrl> allowed() {
         return allowedUrls.stream().map(AllowedUrl::parse).toList();

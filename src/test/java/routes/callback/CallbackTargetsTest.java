@@ -81,6 +81,13 @@ class CallbackTargetsTest {
                 .hasMessageContaining("caravan.callbacks.secret must be at least 16 characters");
     }
 
+    @Test
+    void theSecretStaysOutOfTheSettingsToString() {
+        CallbackProperties settings = new CallbackProperties(SECRET, List.of("https://hooks.example.com"), 3,
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), 100);
+        assertThat(settings.toString()).doesNotContain(SECRET).contains("secret=(set)");
+    }
+
     private static CallbackTargets targets(String secret, String... allowed) {
         return new CallbackTargets(new CallbackProperties(secret, List.of(allowed), 3, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), Duration.ofSeconds(1), 100));
