@@ -58,8 +58,10 @@ class OpenApiTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws JsonProcessingException {
+        // callbacks on, to a receiver that is never reached: the job that names one never fires
         cluster = new Cluster(dir).control("--caravan.alerts.check-millis=200",
-                "--caravan.metrics.gauge-refresh-millis=200");
+                "--caravan.metrics.gauge-refresh-millis=200", "--caravan.callbacks.secret=openapi-callback-secret",
+                "--caravan.callbacks.allowed-urls[0]=https://hooks.example.com/caravan");
         cluster.agent(AGENT, 2, "default", Map.of("zone", "a"));
         api = cluster.api();
         await().atMost(Duration.ofSeconds(30)).until(() -> api.agent(AGENT).path("alive").asBoolean());
@@ -169,6 +171,9 @@ class OpenApiTest {
                 """.formatted(AGENT);
         String echo = call("post", "/api/tasks", null, pinned).text("id");
         assertThat(call("post", "/api/tasks", null, pinned).status()).isEqualTo(200);
+        // a type no agent takes: it never ends, so it never calls back
+        call("post", "/api/tasks", null,
+                "{\"type\": \"never-taken\", \"command\": [\"true\"], \"callback\": \"https://hooks.example.com/caravan/task\"}");
         JsonNode batch = call("post", "/api/tasks/batch", null, """
                 {"tasks": [{"shell": "exit 3"}, {"command": ["true"], "code": {"project": "shop", "version": "1.0"}}]}
                 """).body();
@@ -212,7 +217,8 @@ class OpenApiTest {
         String cron = call("post", "/api/jobs", null, """
                 {"name": "openapi-cron", "schedule": {"cron": "0 0 3 * * ?", "timeZone": "Europe/Berlin"},
                  "task": {"type": "nobody", "command": ["true"], "retry": {"maxAttempts": 2},
-                          "code": {"project": "shop", "version": "1.0"}},
+                          "code": {"project": "shop", "version": "1.0"},
+                          "callback": "https://hooks.example.com/caravan/openapi"},
                  "overlap": "forbid", "maxRunning": 1, "misfire": "skip", "paused": false, "keepRuns": 100}
                 """).text("id");
         String every = call("post", "/api/jobs", null, """

@@ -73,12 +73,17 @@ public class ResidentRequests {
             throw ApiException.badRequest("task.payload is not taken for a resident: a resident runs a command on"
                     + " agents; give command or shell");
         }
+        if (spec.callback() != null) {
+            throw ApiException.badRequest("task.callback is not taken for a resident: its instances are started again"
+                    + " when they end, so they have no ending to report");
+        }
         if (spec.broadcast()) {
             throw ApiException.badRequest("task.target \"all\" is not taken for a resident: give instances instead");
         }
         if (!node.has("timeoutSeconds")) {
             spec = new TaskSpec(spec.type(), spec.command(), spec.shell(), spec.env(), spec.workdir(),
-                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null, spec.code(), null);
+                    taskProperties.maxTimeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), null, null, spec.code(), null,
+                    null);
         }
         return spec;
     }

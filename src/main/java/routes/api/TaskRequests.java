@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import routes.callback.CallbackTargets;
 import routes.config.ControlRole;
 import routes.config.TaskProperties;
 import routes.config.WorkerProperties;
@@ -31,7 +32,8 @@ public class TaskRequests {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
-            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code", "payload");
+            "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code", "payload",
+            "callback");
     /** What a payload task cannot carry: it is no process, and it is never sent to an agent. */
     private static final List<String> COMMAND_ONLY_FIELDS = List.of("env", "workdir", "agent", "target", "code");
     private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident", "key",
@@ -46,12 +48,15 @@ public class TaskRequests {
     private final TaskProperties tasks;
     private final WorkerProperties workers;
     private final Paging paging;
+    private final CallbackTargets callbacks;
 
-    public TaskRequests(RequestJson json, TaskProperties tasks, WorkerProperties workers, Paging paging) {
+    public TaskRequests(RequestJson json, TaskProperties tasks, WorkerProperties workers, Paging paging,
+                        CallbackTargets callbacks) {
         this.json = json;
         this.tasks = tasks;
         this.workers = workers;
         this.paging = paging;
+        this.callbacks = callbacks;
     }
 
     /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, key, exhausted, limit, offset. */
@@ -238,7 +243,7 @@ public class TaskRequests {
         }
         TaskSpec spec = new TaskSpec(type, command, shell, stringMap(node, at, "env"), workdir, timeout, priority,
                 stringMap(node, at, "labels"), agent, retry(node.get("retry"), at + "retry."), target,
-                code(node.get("code"), at + "code."), payload);
+                code(node.get("code"), at + "code."), payload, callback(node, at));
         return new NewTask(spec, key);
     }
 
@@ -263,6 +268,16 @@ public class TaskRequests {
             }
         }
         return payload;
+    }
+
+    /** The url that hears how the task ended, when callbacks are on and the allow-list takes it; null when not given. */
+    private String callback(JsonNode node, String at) {
+        String url = RequestJson.text(node, at, "callback", null);
+        String refusal = url == null ? null : callbacks.refusal(url);
+        if (refusal != null) {
+            throw ApiException.badRequest(at + "callback " + refusal);
+        }
+        return url;
     }
 
     /** {"project": "shop", "version": "1.4.2"}; null when not given. */

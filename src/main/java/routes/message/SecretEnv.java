@@ -46,7 +46,7 @@ public final class SecretEnv {
         }
         return new TaskSpec(spec.type(), spec.command(), spec.shell(), masked(spec.env()), spec.workdir(),
                 spec.timeoutSeconds(), spec.priority(), spec.labels(), spec.agent(), spec.retry(), spec.target(),
-                spec.code(), spec.payload());
+                spec.code(), spec.payload(), spec.callback());
     }
 
     /**
@@ -62,7 +62,7 @@ public final class SecretEnv {
                 && stored.env().containsKey(name) ? stored.env().get(name) : value);
         return new TaskSpec(sent.type(), sent.command(), sent.shell(), Map.copyOf(env), sent.workdir(),
                 sent.timeoutSeconds(), sent.priority(), sent.labels(), sent.agent(), sent.retry(), sent.target(),
-                sent.code(), sent.payload());
+                sent.code(), sent.payload(), sent.callback());
     }
 
     /** Jackson: serializes an environment masked (for the env of a task view). */

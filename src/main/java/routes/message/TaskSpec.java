@@ -19,13 +19,15 @@ import java.util.Map;
  * @param code    the code version it needs: it runs only on agents that hold it; null when it needs none
  * @param payload work for a worker of its type (any JSON), leased over /api/workers and never sent to an agent;
  *                null for a command task (then {@code command} or {@code shell} is given)
+ * @param callback the url that hears how the task ended (a signed POST of its final view), or null
  */
 public record TaskSpec(String type, List<String> command, String shell, Map<String, String> env, String workdir,
                        int timeoutSeconds, String priority, Map<String, String> labels, String agent,
                        RetryPolicy retry, String target, CodeVersion code,
                        @JsonInclude(JsonInclude.Include.NON_NULL)
                        @Schema(description = "work for a worker (any JSON)", implementation = Object.class,
-                               additionalProperties = Schema.AdditionalPropertiesValue.TRUE) JsonNode payload) {
+                               additionalProperties = Schema.AdditionalPropertiesValue.TRUE) JsonNode payload,
+                       String callback) {
 
     public RetryPolicy retryPolicy() {
         return retry == null ? RetryPolicy.NONE : retry;
@@ -37,7 +39,8 @@ public record TaskSpec(String type, List<String> command, String shell, Map<Stri
 
     /** One of a broadcast's tasks: this task, pinned to the agent. */
     public TaskSpec pinnedTo(String agentId) {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code, payload);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agentId, retry, null, code, payload,
+                callback);
     }
 
     /** Work for a worker (a payload), not a process for an agent. */

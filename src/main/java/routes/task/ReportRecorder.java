@@ -34,23 +34,26 @@ public class ReportRecorder {
     private final TaskEvents events;
     private final TaskMeters meters;
     private final OutputStore outputs;
+    private final CallbackStore callbacks;
     private final Clock clock = Clock.systemUTC();
 
     public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters,
-                          OutputStore outputs) {
+                          OutputStore outputs, CallbackStore callbacks) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
         this.events = events;
         this.meters = meters;
         this.outputs = outputs;
+        this.callbacks = callbacks;
     }
 
     /**
      * Stores a batch of agents' reports in one transaction. A start and
      * the outcome of the same attempt in one batch are stored with one update. Returns the tasks that ended
      * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch;
-     * the output of the attempts that ended, when they wrote any, is stored in one statement after them.
+     * the output of the attempts that ended, when they wrote any, is stored in one statement after them, and then
+     * the callback of each task that ended for good and names one ({@link CallbackStore#ended}).
      */
     @Transactional
     public Recorded recordAll(List<RunReport> batch) {
@@ -82,6 +85,7 @@ public class ReportRecorder {
         // a start whose outcome came first in the batch (from another control node's order) is stored alone
         starts.values().forEach(start -> record(start, null, times.get(start.taskId()), endsApplied));
         outputs.record(endsApplied);
+        callbacks.ended(ended);
         return new Recorded(ended, retries);
     }
 

@@ -97,6 +97,8 @@ public class TaskEvents {
         sql.sql("SELECT FLOOR(at / 60000) AS bucket, state, COUNT(*) AS n FROM task_events WHERE at >= ? AND ("
                         + "state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING') "
                         + "OR (state = 'QUEUED' AND message LIKE 'retried by request%')) "
+                        // a callback's attempts are told in the state the task ended in, and count for nothing here
+                        + "AND COALESCE(message, '') NOT LIKE 'callback %' "
                         + "GROUP BY FLOOR(at / 60000), state")
                 .param(since)
                 .query(rs -> {

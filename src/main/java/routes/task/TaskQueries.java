@@ -268,7 +268,8 @@ public class TaskQueries {
                 (Integer) rs.getObject("exit_code", Integer.class), null, rs.getString("message"),
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
-                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null, null);
+                instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null, null,
+                spec.callback());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -38,10 +38,11 @@ public class TaskStore {
     private final TaskEvents events;
     private final TaskMeters meters;
     private final OutputStore outputs;
+    private final CallbackStore callbacks;
     private final Clock clock = Clock.systemUTC();
 
     public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskQueries queries, TaskEvents events,
-                     TaskMeters meters, OutputStore outputs) {
+                     TaskMeters meters, OutputStore outputs, CallbackStore callbacks) {
         this.sql = sql;
         this.batch = batch;
         this.json = json;
@@ -49,6 +50,7 @@ public class TaskStore {
         this.events = events;
         this.meters = meters;
         this.outputs = outputs;
+        this.callbacks = callbacks;
     }
 
     /**
@@ -66,9 +68,10 @@ public class TaskStore {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
         try {
-            sql.sql("INSERT INTO tasks (id, type, priority, state, spec, idempotency_key, attempt, created_at) "
-                            + "VALUES (?, ?, ?, 'QUEUED', ?, ?, 0, ?)")
-                    .params(id, task.spec().type(), task.spec().priority(), json.write(task.spec()), task.key(), now)
+            sql.sql("INSERT INTO tasks (id, type, priority, state, spec, idempotency_key, attempt, created_at, callback) "
+                            + "VALUES (?, ?, ?, 'QUEUED', ?, ?, 0, ?, ?)")
+                    .params(id, task.spec().type(), task.spec().priority(), json.write(task.spec()), task.key(), now,
+                            task.spec().callback())
                     .update();
         } catch (DuplicateKeyException raced) {
             // another request with the same key committed first
@@ -132,14 +135,14 @@ public class TaskStore {
         for (QueuedRow row : queued) {
             TaskSpec spec = row.spec();
             rows.add(new Object[] {row.id(), spec.type(), spec.priority(), json.write(spec), now, row.jobId(),
-                    row.scheduledAt(), row.broadcastId(), row.residentId()});
+                    row.scheduledAt(), row.broadcastId(), row.residentId(), spec.callback()});
             lines.add(new TaskEvents.Line(row.id(), now, TaskState.QUEUED, null, 0, row.message(), row.jobId()));
             created.add(queuedView(row.id(), spec, null, now, row.jobId(),
                     row.scheduledAt() == null ? null : Instant.ofEpochMilli(row.scheduledAt()), row.broadcastId(),
                     row.residentId()));
         }
         batch.batchUpdate("INSERT INTO tasks (id, type, priority, state, spec, attempt, created_at, job_id, scheduled_at, "
-                + "broadcast_id, resident_id) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?, ?)", rows);
+                + "broadcast_id, resident_id, callback) VALUES (?, ?, ?, 'QUEUED', ?, 0, ?, ?, ?, ?, ?, ?)", rows);
         events.addAll(lines);
         queued.forEach(row -> meters.submitted(row.spec().type()));
         return created;
@@ -160,7 +163,7 @@ public class TaskStore {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
                 spec.agent(), spec.retry(), spec.code(), spec.payload(), null, null, null, Instant.ofEpochMilli(now),
-                null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null, null);
+                null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null, null, spec.callback());
     }
 
     /**
@@ -296,6 +299,7 @@ public class TaskStore {
         TaskView cancelled = queries.find(id).orElseThrow();
         events.add(id, now, TaskState.CANCELLED, cancelled.agent(), cancelled.attempt(), reason + " while " + previous.get());
         meters.ended(cancelled.type(), TaskState.CANCELLED.name(), now - cancelled.createdAt().toEpochMilli());
+        callbacks.ended(List.of(id));
         return Optional.of(cancelled);
     }
 

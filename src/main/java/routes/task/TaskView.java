@@ -19,7 +19,7 @@ import routes.message.TaskSpec;
  * stdoutTruncated and stderrTruncated, side by side with the others) are present on the single-task view only, and
  * there {@code waitingBecause}, in words, while it waits in its queue; env values of secret-looking names are shown
  * masked ({@link SecretEnv}). A payload task shows its {@code payload} (and no command); {@code agent} is then the
- * worker that holds its lease.
+ * worker that holds its lease. {@code callback}, the url that hears how the task ended, is there when it names one.
  */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
                        List<String> command, String shell,
@@ -38,7 +38,8 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonInclude(JsonInclude.Include.NON_NULL) String broadcastId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String residentId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) String waitingBecause) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String waitingBecause,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String callback) {
 
     /** For a job's run: how long after its scheduled time it started (null until it starts). */
     @JsonProperty
@@ -49,7 +50,8 @@ public record TaskView(String id, String type, String priority, String state, St
 
     /** What to run and where, as submitted. */
     public TaskSpec spec() {
-        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code, payload);
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, pinnedAgent, retry, null, code, payload,
+                callback);
     }
 
     /** The single-task view: with its event log and what its current attempt wrote. */
@@ -57,7 +59,7 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, payload, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events, waitingBecause);
+                residentId, events, waitingBecause, callback);
     }
 
     /** The single-task view with why the task still waits in its queue (null unless it does). */
@@ -65,6 +67,6 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, payload, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events, why);
+                residentId, events, why, callback);
     }
 }

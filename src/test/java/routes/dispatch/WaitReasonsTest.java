@@ -46,7 +46,7 @@ class WaitReasonsTest {
         AgentLoad failing = agent("a1", "build", Map.of(), 4, 0, Map.of(),
                 List.of(new InstallFailure("shop", "1.4.2", "sha256 mismatch", 2, 0, 0)));
         TaskSpec needsShop = new TaskSpec("build", List.of("true"), null, Map.of(), null, 60, TaskSpec.NORMAL, Map.of(),
-                null, null, null, new CodeVersion("shop", "1.4.2"), null);
+                null, null, null, new CodeVersion("shop", "1.4.2"), null, null);
         assertThat(WaitReasons.explain(needsShop, List.of(failing)))
                 .isEqualTo("no live agent that takes type build holds shop 1.4.2 (a1 could not install it: sha256 mismatch)");
     }
@@ -88,7 +88,7 @@ class WaitReasonsTest {
     }
 
     private static TaskSpec task(String type, Map<String, String> labels) {
-        return new TaskSpec(type, List.of("true"), null, Map.of(), null, 60, TaskSpec.NORMAL, labels, null, null, null, null, null);
+        return new TaskSpec(type, List.of("true"), null, Map.of(), null, 60, TaskSpec.NORMAL, labels, null, null, null, null, null, null);
     }
 
     private static AgentLoad agent(String id, String type, Map<String, String> labels, int slots, int held) {

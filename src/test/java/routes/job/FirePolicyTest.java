@@ -122,6 +122,6 @@ class FirePolicyTest {
 
     private static TaskSpec task(String target) {
         return new TaskSpec("backup", List.of("true"), null, Map.of(), null, 60, TaskSpec.NORMAL, Map.of(), null, null,
-                target, null, null);
+                target, null, null, null);
     }
 }

@@ -18,4 +18,8 @@ public class JobTask extends ResidentTask {
             + " not with env, workdir, agent, target or code",
             additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
     public Object payload;
+
+    @Schema(description = "a url that hears how the task ended: a signed POST of its final view; refused unless"
+            + " caravan.callbacks.allowed-urls takes it", maxLength = 2000, example = "https://hooks.example.com/caravan")
+    public String callback;
 }

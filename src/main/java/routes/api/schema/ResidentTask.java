@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a resident's instances run (routes.task.TaskRequests): the fields of a task without its key, retry policy
- * or target. A job's task adds retry and target ({@link JobTask}); a submitted task adds the key
+ * What a resident's instances run (routes.task.TaskRequests): the fields of a task without its key, retry policy,
+ * target or callback. A job's task adds retry, target and callback ({@link JobTask}); a submitted task adds the key
  * ({@link TaskRequest}). Classes, not records, so each field is told once. Exactly one of command and shell.
  */
-@Schema(description = "a task without key, retry and target: what a resident's instances run")
+@Schema(description = "a task without key, retry, target and callback: what a resident's instances run")
 public class ResidentTask {
 
     @ArraySchema(arraySchema = @Schema(description = "the argument vector, run without a shell; exactly one of"
