@@ -5,6 +5,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import routes.domain.Conflict;
+import routes.domain.Invalid;
 import routes.domain.NotFound;
 
 /** The JSON body of every error Caravan returns: {"status": 400, "error": "Bad Request", "message": "..."}. */
@@ -36,6 +37,9 @@ public class ApiErrors {
             }
             if (t instanceof Conflict conflict) {
                 return body(409, conflict.getMessage());
+            }
+            if (t instanceof Invalid invalid) {
+                return body(400, invalid.getMessage());
             }
         }
         return internal();

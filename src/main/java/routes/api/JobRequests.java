@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
@@ -26,11 +28,12 @@ import routes.job.Schedules;
 public class JobRequests {
 
     private static final Set<String> FIELDS = Set.of("name", "schedule", "task", "overlap", "maxRunning", "misfire",
-            "paused", "keepRuns");
+            "paused", "keepRuns", "onSuccess", "onFailure");
     private static final Set<String> SCHEDULE_FIELDS = Set.of("cron", "timeZone", "at", "every", "start");
     private static final Set<String> PREVIEW_FIELDS = Set.of("schedule", "count");
     private static final int PREVIEW_COUNT = 10;
     private static final int MAX_RUNNING_LIMIT = 10_000;
+    private static final int MOST_CHAINED = 20;
     private static final Duration SHORTEST_PERIOD = Duration.ofSeconds(1);
     private static final Duration LONGEST_PERIOD = Duration.ofDays(366);
 
@@ -57,7 +60,30 @@ public class JobRequests {
         return new JobSpec(name, schedule, tasks.template(node.get("task"), "task."),
                 choice(node, "overlap", Overlap.class, Overlap.ALLOW), maxRunning(node.get("maxRunning")),
                 choice(node, "misfire", Misfire.class, Misfire.FIRE_ONCE), paused(node.get("paused")),
-                keepRuns(node.get("keepRuns")));
+                keepRuns(node.get("keepRuns")), chained(node.get("onSuccess"), "onSuccess"),
+                chained(node.get("onFailure"), "onFailure"));
+    }
+
+    /** Job names a run starts ({@code onSuccess}, {@code onFailure}): an array of names, each once; empty when absent. */
+    private static List<String> chained(JsonNode value, String field) {
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray() || value.size() > MOST_CHAINED) {
+            throw ApiException.badRequest(field + " must be an array of at most " + MOST_CHAINED
+                    + " job names, such as [\"publish-report\"], got " + value);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (JsonNode name : value) {
+            if (!name.isTextual()) {
+                throw ApiException.badRequest(field + " must hold job names (text), got " + name);
+            }
+            RequestJson.requireMatch(field, name.asText(), TaskRequests.NAME);
+            if (!names.add(name.asText())) {
+                throw ApiException.badRequest(field + " names job \"" + name.asText() + "\" twice");
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** What a schedule preview asks for: the schedule as in a job, and how many fires to show. */

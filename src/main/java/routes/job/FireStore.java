@@ -60,12 +60,14 @@ public class FireStore {
 
     /**
      * Records taken fires, each only if it is still PLANNED (a fire another node took first is left as it is);
-     * returns, per outcome, whether it was recorded.
+     * returns, per outcome, whether it was recorded. A planned fire's own message (a chained run's, telling the
+     * chain) stays, followed by the outcome's.
      */
     boolean[] recordTaken(List<Outcome> outcomes, long takenAt) {
-        int[] updated = batch.batchUpdate("UPDATE job_fires SET state = ?, task_id = ?, message = ?, taken_at = ? "
+        int[] updated = batch.batchUpdate("UPDATE job_fires SET state = ?, task_id = ?, "
+                + "message = CASE WHEN message IS NULL THEN ? ELSE LEFT(CONCAT_WS('; ', message, ?), 1000) END, taken_at = ? "
                 + "WHERE job_id = ? AND scheduled_at = ? AND state = 'PLANNED'", outcomes.stream()
-                .map(o -> new Object[] {o.state(), o.taskId(), o.message(), takenAt, o.fire().jobId(),
+                .map(o -> new Object[] {o.state(), o.taskId(), o.message(), o.message(), takenAt, o.fire().jobId(),
                         o.fire().scheduledAt()})
                 .toList());
         boolean[] recorded = new boolean[updated.length];

@@ -9,10 +9,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,6 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.domain.Conflict;
+import routes.domain.Invalid;
 import routes.domain.NotFound;
 import routes.domain.Page;
 import routes.message.PlannedFire;
@@ -38,7 +41,7 @@ import routes.message.TaskSpec;
 public class JobStore {
 
     private static final String COLUMNS = "id, name, schedule, template, overlap, max_running, misfire, paused, next_fire_at, "
-            + "version, created_at, updated_at, keep_runs";
+            + "version, created_at, updated_at, keep_runs, on_success, on_failure";
 
     private final JdbcClient sql;
     private final JdbcTemplate batch;
@@ -59,11 +62,13 @@ public class JobStore {
     public JobView create(JobSpec spec) {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
+        checkChains(spec);
         try {
-            sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
+            sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")
                     .params(id, spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
                             spec.maxRunning(), spec.misfire().name(), Boolean.TRUE.equals(spec.paused()),
-                            firstFire(spec.schedule(), now), now, now, spec.keepRuns())
+                            firstFire(spec.schedule(), now), now, now, spec.keepRuns(), names(spec.onSuccess()),
+                            names(spec.onFailure()))
                     .update();
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
@@ -75,16 +80,22 @@ public class JobStore {
     @Transactional
     public JobView replace(String id, JobSpec sent) {
         // a secret env value sent back masked, as the views show it, keeps the value stored
-        JobSpec spec = new JobSpec(sent.name(), sent.schedule(), SecretEnv.keepStored(sent.task(), get(id).task()),
-                sent.overlap(), sent.maxRunning(), sent.misfire(), sent.paused(), sent.keepRuns());
+        Job stored = job(id);
+        JobSpec spec = new JobSpec(sent.name(), sent.schedule(), SecretEnv.keepStored(sent.task(), stored.task()),
+                sent.overlap(), sent.maxRunning(), sent.misfire(), sent.paused(), sent.keepRuns(), sent.onSuccess(),
+                sent.onFailure());
+        if (!stored.name().equals(spec.name())) {
+            refuseIfChainedTo(stored.name(), "renamed");
+        }
+        checkChains(spec);
         long now = clock.millis();
         try {
             sql.sql("UPDATE jobs SET name = ?, schedule = ?, template = ?, overlap = ?, max_running = ?, misfire = ?, "
                             + "paused = COALESCE(?, paused), next_fire_at = ?, version = version + 1, updated_at = ?, "
-                            + "keep_runs = ? WHERE id = ?")
+                            + "keep_runs = ?, on_success = ?, on_failure = ? WHERE id = ?")
                     .params(spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
                             spec.maxRunning(), spec.misfire().name(), spec.paused(), firstFire(spec.schedule(), now),
-                            now, spec.keepRuns(), id)
+                            now, spec.keepRuns(), names(spec.onSuccess()), names(spec.onFailure()), id)
                     .update();
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
@@ -114,9 +125,13 @@ public class JobStore {
         return get(id);
     }
 
-    /** Deletes a job and its fire records; the tasks it made stay, with their job id. */
+    /**
+     * Deletes a job and its fire records; the tasks it made stay, with their job id. A job another names in its
+     * onSuccess or onFailure is not deleted (a conflict naming those jobs): their chains would point nowhere.
+     */
     @Transactional
     public void delete(String id) {
+        refuseIfChainedTo(job(id).name(), "deleted");
         if (sql.sql("DELETE FROM jobs WHERE id = ?").param(id).update() == 0) {
             throw notFound(id);
         }
@@ -226,6 +241,77 @@ public class JobStore {
                 .params(ids).query(String.class).list();
     }
 
+    /**
+     * The jobs a spec chains to must exist (or be the job itself, by its new name), and no chain may lead back to
+     * the job: a cycle would start runs for ever. Each refusal names the field and the names at fault.
+     */
+    private void checkChains(JobSpec spec) {
+        Map<String, List<String>> next = new HashMap<>();
+        sql.sql("SELECT name, on_success, on_failure FROM jobs").query(rs -> {
+            List<String> targets = new ArrayList<>(names(rs.getString("on_success")));
+            targets.addAll(names(rs.getString("on_failure")));
+            next.put(rs.getString("name"), targets);
+        });
+        List<String> own = new ArrayList<>(spec.onSuccess());
+        own.addAll(spec.onFailure());
+        for (String field : List.of("onSuccess", "onFailure")) {
+            List<String> unknown = (field.equals("onSuccess") ? spec.onSuccess() : spec.onFailure()).stream()
+                    .filter(name -> !next.containsKey(name) && !name.equals(spec.name())).toList();
+            if (!unknown.isEmpty()) {
+                throw new Invalid(field + " names no job: " + String.join(", ", unknown)
+                        + "; create the job first, or leave its name out");
+            }
+        }
+        next.put(spec.name(), own);
+        List<String> cycle = cycleFrom(spec.name(), spec.name(), next, new ArrayList<>(), new HashSet<>());
+        if (cycle != null) {
+            throw new Invalid("onSuccess and onFailure may not lead back to the job, which would run for ever: "
+                    + spec.name() + " -> " + String.join(" -> ", cycle));
+        }
+    }
+
+    /** A path of chains from {@code at} back to {@code start}, or null when there is none. */
+    private static List<String> cycleFrom(String start, String at, Map<String, List<String>> next, List<String> path,
+                                          Set<String> seen) {
+        for (String to : next.getOrDefault(at, List.of())) {
+            path.add(to);
+            if (to.equals(start)) {
+                return path;
+            }
+            if (seen.add(to)) {
+                List<String> found = cycleFrom(start, to, next, path, seen);
+                if (found != null) {
+                    return found;
+                }
+            }
+            path.remove(path.size() - 1);
+        }
+        return null;
+    }
+
+    /** A conflict when other jobs name this one in onSuccess or onFailure, naming them. */
+    private void refuseIfChainedTo(String name, String change) {
+        List<String> referrers = new ArrayList<>();
+        sql.sql("SELECT name, on_success, on_failure FROM jobs ORDER BY name").query(rs -> {
+            if (!rs.getString("name").equals(name) && (names(rs.getString("on_success")).contains(name)
+                    || names(rs.getString("on_failure")).contains(name))) {
+                referrers.add(rs.getString("name"));
+            }
+        });
+        if (!referrers.isEmpty()) {
+            throw new Conflict("job \"" + name + "\" cannot be " + change + ": the onSuccess or onFailure of "
+                    + String.join(", ", referrers) + " name it; remove it there first");
+        }
+    }
+
+    private String names(List<String> names) {
+        return names == null || names.isEmpty() ? null : json.write(names);
+    }
+
+    private List<String> names(String stored) {
+        return stored == null ? List.of() : List.of(json.read(stored, String[].class));
+    }
+
     private static String marks(int count) {
         return String.join(", ", Collections.nCopies(count, "?"));
     }
@@ -240,7 +326,7 @@ public class JobStore {
         Instant next = job.paused() ? null : times.after(clock.instant());
         return new JobView(job.id(), job.name(), job.schedule(), times.description(), job.task(), job.overlap(),
                 job.maxRunning(), job.misfire(), job.paused(), next, Instant.ofEpochMilli(job.createdAt()),
-                Instant.ofEpochMilli(job.updatedAt()), job.keepRuns());
+                Instant.ofEpochMilli(job.updatedAt()), job.keepRuns(), job.onSuccess(), job.onFailure());
     }
 
     private Job row(ResultSet rs, int row) throws SQLException {
@@ -250,7 +336,8 @@ public class JobStore {
                 json.read(rs.getString("template"), TaskSpec.class), Overlap.valueOf(rs.getString("overlap")),
                 (Integer) rs.getObject("max_running", Integer.class), Misfire.valueOf(rs.getString("misfire")),
                 rs.getBoolean("paused"), nextFireAt, rs.getInt("version"), rs.getLong("created_at"),
-                rs.getLong("updated_at"), (Integer) rs.getObject("keep_runs", Integer.class));
+                rs.getLong("updated_at"), (Integer) rs.getObject("keep_runs", Integer.class),
+                names(rs.getString("on_success")), names(rs.getString("on_failure")));
     }
 
     private static NotFound notFound(String id) {

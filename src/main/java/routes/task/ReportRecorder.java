@@ -35,10 +35,11 @@ public class ReportRecorder {
     private final TaskMeters meters;
     private final OutputStore outputs;
     private final CallbackStore callbacks;
+    private final JobChains chains;
     private final Clock clock = Clock.systemUTC();
 
     public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters,
-                          OutputStore outputs, CallbackStore callbacks) {
+                          OutputStore outputs, CallbackStore callbacks, JobChains chains) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
@@ -46,6 +47,7 @@ public class ReportRecorder {
         this.meters = meters;
         this.outputs = outputs;
         this.callbacks = callbacks;
+        this.chains = chains;
     }
 
     /**
@@ -53,7 +55,8 @@ public class ReportRecorder {
      * the outcome of the same attempt in one batch are stored with one update. Returns the tasks that ended
      * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch;
      * the output of the attempts that ended, when they wrote any, is stored in one statement after them, and then
-     * the callback of each task that ended for good and names one ({@link CallbackStore#ended}).
+     * the callback of each task that ended for good and names one ({@link CallbackStore#ended}), and the runs of the
+     * jobs each chains to ({@link JobChains#ended}).
      */
     @Transactional
     public Recorded recordAll(List<RunReport> batch) {
@@ -86,6 +89,7 @@ public class ReportRecorder {
         starts.values().forEach(start -> record(start, null, times.get(start.taskId()), endsApplied));
         outputs.record(endsApplied);
         callbacks.ended(ended);
+        chains.ended(ended);
         return new Recorded(ended, retries);
     }
 

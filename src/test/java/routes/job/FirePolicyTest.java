@@ -117,7 +117,8 @@ class FirePolicyTest {
 
     private static Job job(Overlap overlap, Integer maxRunning, Misfire misfire, TaskSpec task) {
         JobSchedule everyMinute = new JobSchedule(null, "UTC", null, "PT1M", "2029-12-31T00:00:00Z");
-        return new Job("job-1", "nightly", everyMinute, task, overlap, maxRunning, misfire, false, DUE, 0, 0, 0, null);
+        return new Job("job-1", "nightly", everyMinute, task, overlap, maxRunning, misfire, false, DUE, 0, 0, 0, null, List.of(),
+                List.of());
     }
 
     private static TaskSpec task(String target) {
