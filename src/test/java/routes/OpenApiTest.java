@@ -235,7 +235,7 @@ class OpenApiTest {
                 """.formatted(AGENT)).text("id");
         call("put", "/api/jobs/{id}", null, """
                 {"name": "openapi-cron", "schedule": {"cron": "0 0 4 * * ?"}, "task": {"type": "nobody", "command": ["true"]},
-                 "overlap": "forbid", "maxRunning": 2}
+                 "overlap": "forbid", "maxRunning": 2, "onSuccess": ["openapi-every"], "onFailure": ["openapi-at"]}
                 """, cron);
         call("post", "/api/jobs/{id}/pause", null, null, cron);
         call("post", "/api/jobs/{id}/resume", null, null, cron);

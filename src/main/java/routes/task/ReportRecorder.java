@@ -35,11 +35,11 @@ public class ReportRecorder {
     private final TaskMeters meters;
     private final OutputStore outputs;
     private final CallbackStore callbacks;
-    private final JobChains chains;
+    private final ChainStore chains;
     private final Clock clock = Clock.systemUTC();
 
     public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters,
-                          OutputStore outputs, CallbackStore callbacks, JobChains chains) {
+                          OutputStore outputs, CallbackStore callbacks, ChainStore chains) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
@@ -56,7 +56,7 @@ public class ReportRecorder {
      * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch;
      * the output of the attempts that ended, when they wrote any, is stored in one statement after them, and then
      * the callback of each task that ended for good and names one ({@link CallbackStore#ended}), and the runs of the
-     * jobs each chains to ({@link JobChains#ended}).
+     * jobs each chains to ({@link ChainStore#ended}).
      */
     @Transactional
     public Recorded recordAll(List<RunReport> batch) {

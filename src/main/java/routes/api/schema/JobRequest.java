@@ -1,6 +1,8 @@
 package routes.api.schema;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 import routes.job.JobSchedule;
 import routes.job.Misfire;
 import routes.job.Overlap;
@@ -21,5 +23,12 @@ public record JobRequest(
         @Schema(description = "a paused job does not fire", defaultValue = "false") Boolean paused,
         @Schema(description = "ended runs retention keeps, newest first; 0 keeps them all (by age only)"
                 + " (default: caravan.retention.runs-per-job)", minimum = "0", maximum = "1000000")
-        Integer keepRuns) {
+        Integer keepRuns,
+        @ArraySchema(maxItems = 20, schema = @Schema(description = "an existing job's name"), arraySchema = @Schema(
+                description = "jobs to run when a run of this one succeeds; no chain may lead back to this job"))
+        List<String> onSuccess,
+        @ArraySchema(maxItems = 20, schema = @Schema(description = "an existing job's name"), arraySchema = @Schema(
+                description = "jobs to run when a run of this one fails for good (FAILED or TIMED_OUT after its last"
+                        + " attempt; not CANCELLED); no chain may lead back to this job"))
+        List<String> onFailure) {
 }

@@ -56,7 +56,9 @@ export async function renderOne(ctx) {
             h('dt', 'max running'), h('dd', job.maxRunning == null ? 'no limit' : String(job.maxRunning)),
             h('dt', 'misfire'), h('dd', job.misfire),
             h('dt', 'keep runs'), h('dd#job-keep-runs', job.keepRuns == null ? 'as configured (runs-per-job)'
-              : job.keepRuns === 0 ? 'all (by age only)' : 'the last ' + job.keepRuns)),
+              : job.keepRuns === 0 ? 'all (by age only)' : 'the last ' + job.keepRuns),
+            h('dt', 'on success'), h('dd#job-on-success', job.onSuccess?.length ? job.onSuccess.join(', ') : 'nothing'),
+            h('dt', 'on failure'), h('dd#job-on-failure', job.onFailure?.length ? job.onFailure.join(', ') : 'nothing')),
           h('h3', 'Next fires'),
           next && next.next.length ? h('ol.fires#job-next', next.next.map(n => fireItem(n, next.timeZone))) : h('p.empty', job.paused ? 'Paused.' : 'No more fires.')),
         h('section.panel',
@@ -144,6 +146,10 @@ export async function renderEdit(ctx) {
   const keepRuns = h('input#job-keep-runs', { type: 'number', min: 0, max: 1000000, value: job?.keepRuns ?? '', placeholder: 'as configured' });
   const misfire = h('select#job-misfire', ['fire_once', 'skip'].map(o => h('option', { value: o, selected: (job?.misfire || 'fire_once') === o }, o)));
   const paused = h('input#job-paused', { type: 'checkbox', checked: job?.paused });
+  const jobNames = list => (list || []).join(', ');
+  const onSuccess = h('input#job-on-success.mono', { value: jobNames(job?.onSuccess), placeholder: 'job names, comma-separated' });
+  const onFailure = h('input#job-on-failure.mono', { value: jobNames(job?.onFailure), placeholder: 'job names, comma-separated' });
+  const names = input => input.value.split(',').map(n => n.trim()).filter(Boolean);
   const task = taskFields(job?.task || {}, { retry: true, target: true });
   const preview = h('div.preview#cron-preview', h('p.muted', 'Type a schedule to see its next fires.'));
   const error = h('p.form-error#job-error', { role: 'alert' });
@@ -195,6 +201,8 @@ export async function renderEdit(ctx) {
           body = { name: name.value.trim(), schedule: schedule(), task: task.value(), overlap: overlap.value, misfire: misfire.value, paused: paused.checked };
           if (maxRunning.value) body.maxRunning = Number(maxRunning.value);
           if (keepRuns.value) body.keepRuns = Number(keepRuns.value);
+          body.onSuccess = names(onSuccess);
+          body.onFailure = names(onFailure);
         } catch (e) { error.textContent = e.message; return; }
         save.disabled = true;
         try {
@@ -214,6 +222,8 @@ export async function renderEdit(ctx) {
           field('Overlap', overlap, 'while runs are alive: allow, forbid (skip) or replace'),
           field('Max running', maxRunning), field('Misfire', misfire, 'missed fires: run one catch-up, or skip'),
           field('Keep runs', keepRuns, 'ended runs kept, newest first; 0: all, by age only'),
+          field('On success', onSuccess, 'jobs to run when a run succeeds'),
+          field('On failure', onFailure, 'jobs to run when a run fails for good (not cancelled)'),
           field('Paused', h('label.inline', paused, ' create paused')))),
       h('div', h('h2', 'Preview'), preview)),
     h('h2', 'Task'),

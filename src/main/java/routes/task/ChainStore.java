@@ -26,16 +26,16 @@ import routes.redis.TimeWheel;
  */
 @Component
 @ControlRole
-public class JobChains {
+public class ChainStore {
 
-    private static final Logger log = LoggerFactory.getLogger(JobChains.class);
+    private static final Logger log = LoggerFactory.getLogger(ChainStore.class);
 
     private final JdbcClient sql;
     private final JsonCodec json;
     private final TimeWheel wheel;
     private final Clock clock = Clock.systemUTC();
 
-    public JobChains(JdbcClient sql, JsonCodec json, TimeWheel wheel) {
+    public ChainStore(JdbcClient sql, JsonCodec json, TimeWheel wheel) {
         this.sql = sql;
         this.json = json;
         this.wheel = wheel;
