@@ -62,7 +62,7 @@ public class JobStore {
     public JobView create(JobSpec spec) {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
-        checkChains(spec);
+        checkChains(null, spec);
         try {
             sql.sql("INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")
                     .params(id, spec.name(), json.write(spec.schedule()), json.write(spec.task()), spec.overlap().name(),
@@ -87,7 +87,7 @@ public class JobStore {
         if (!stored.name().equals(spec.name())) {
             refuseIfChainedTo(stored.name(), "renamed");
         }
-        checkChains(spec);
+        checkChains(id, spec);
         long now = clock.millis();
         try {
             sql.sql("UPDATE jobs SET name = ?, schedule = ?, template = ?, overlap = ?, max_running = ?, misfire = ?, "
@@ -243,11 +243,12 @@ public class JobStore {
 
     /**
      * The jobs a spec chains to must exist (or be the job itself, by its new name), and no chain may lead back to
-     * the job: a cycle would start runs for ever. Each refusal names the field and the names at fault.
+     * the job: a cycle would start runs for ever. Each refusal names the field and the names at fault. {@code id}:
+     * the job edited (its stored row, under its old name, does not count), null for a new one.
      */
-    private void checkChains(JobSpec spec) {
+    private void checkChains(String id, JobSpec spec) {
         Map<String, List<String>> next = new HashMap<>();
-        sql.sql("SELECT name, on_success, on_failure FROM jobs").query(rs -> {
+        sql.sql("SELECT name, on_success, on_failure FROM jobs WHERE id <> ?").param(id == null ? "" : id).query(rs -> {
             List<String> targets = new ArrayList<>(names(rs.getString("on_success")));
             targets.addAll(names(rs.getString("on_failure")));
             next.put(rs.getString("name"), targets);
