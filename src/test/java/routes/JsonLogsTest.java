@@ -12,15 +12,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import routes.support.Api;
 import routes.support.NodeProcess;
 
 /**
  * Logs for pipelines (docs/operations.md, "Logs"): with logging.structured.format.console=ecs a node writes one JSON
  * object a line, and each line about a task carries the task, its attempt and its agent, a job's fire its job; no
- * line carries a task it is not about. Without the setting the lines are text for people.
+ * line carries a task it is not about. Without the setting the lines are text for people. The node is a standalone one,
+ * on its embedded stores whatever the pass: the pass on external stores would repeat it, so skips it.
  */
+@DisabledIf("routes.support.TestStores#external")
 class JsonLogsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,14 +83,13 @@ class JsonLogsTest {
     }
 
     @Test
-    void byDefaultTheLinesAreTextForPeople(@TempDir Path dir) throws Exception {
-        int port = NodeProcess.freePort();
-        try (NodeProcess node = NodeProcess.standalone(dir, "text", port, "--logging.level.routes=INFO")) {
-            Api api = api(dir.resolve("text"), port);
-            String task = api.submit("{\"command\": [\"true\"]}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.output().stream()
-                    .anyMatch(line -> line.contains("Task " + task + " SUCCEEDED")));
-            assertThat(node.output()).isNotEmpty().noneMatch(line -> line.startsWith("{"));
+    void byDefaultTheLinesAreTextForPeople() throws IOException {
+        // Spring Boot writes text unless a structured format is set: no shipped profile sets one
+        YamlPropertySourceLoader yaml = new YamlPropertySourceLoader();
+        for (Resource file : new PathMatchingResourcePatternResolver().getResources("classpath:application*.yml")) {
+            for (PropertySource<?> document : yaml.load(file.getFilename(), file)) {
+                assertThat(document.getProperty("logging.structured.format.console")).as(file.getFilename()).isNull();
+            }
         }
     }
 

@@ -8,11 +8,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import routes.support.Api;
 import routes.support.NodeProcess;
 
-/** A node starts and stops the way an operator expects: quietly, and a stop ends promptly. */
+/**
+ * A node starts and stops the way an operator expects: quietly, and a stop ends promptly.
+ * The node is a standalone one, on its embedded stores whatever the pass: the pass on external stores skips it.
+ */
+@DisabledIf("routes.support.TestStores#external")
 class LifecycleTest {
 
     /** A log line of level WARN or ERROR, as Spring Boot's console format writes it. */
