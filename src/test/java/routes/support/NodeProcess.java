@@ -28,6 +28,8 @@ public final class NodeProcess implements AutoCloseable {
         // under the usual umask 022 whatever the test runner's, so the modes of its files are the ones it sets
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 022 && exec \"$0\" \"$@\"",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                // a test node lives for seconds: quick compilation and a small collector start it sooner on 2 cores
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", classPath(), "routes.CaravanApplication",
                 "--caravan.data-dir=" + dataDir.resolve(name), "--logging.level.root=WARN"));
         command.addAll(args);
