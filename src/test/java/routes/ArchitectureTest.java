@@ -58,7 +58,7 @@ class ArchitectureTest {
     void onlyTheOwnersOfTheTablesTalkToTheDatabase() {
         noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents|OutputStore|CallbackStore|ChainStore)"
                         + "|job\\.(JobStore|FireStore)|resident\\.ResidentStore|code\\.VersionCatalog"
-                        + "|fleet\\.DrainRequests|alert\\.(AlertRuleStore|AlertStore|AlertChannelStore|AlertDeliveryStore)|access\\.(UserStore|TokenStore|AuditLog))(\\$.*)?")).as("are not the owner of a table"))
+                        + "|fleet\\.DrainRequests|alert\\.(AlertRuleStore|AlertStore|AlertChannelStore|AlertDeliveryStore)|access\\.(UserStore|TokenStore|AuditLog)|webhook\\.ClaimedOutbox)(\\$.*)?")).as("are not the owner of a table"))
                 .should().dependOnClassesThat(JDBC)
                 .check(CARAVAN);
     }

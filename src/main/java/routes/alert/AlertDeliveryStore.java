@@ -16,34 +16,31 @@ import routes.config.AlertDeliveryProperties;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.webhook.ClaimedOutbox;
 
 /**
  * The deliveries of alert notices (alert_deliveries) and their attempts (alert_delivery_attempts): one delivery per
  * (notice, channel), PENDING until it is DELIVERED or, after its last attempt, FAILED. A failed attempt makes the
- * delivery due again after a backoff that doubles with each failure. A control node takes a due delivery with a
- * conditional UPDATE, for long enough to attempt it; so one node sends it, and if that node dies the lease runs out
- * and another takes it.
+ * delivery due again after a backoff that doubles with each failure. One node at a time attempts a due delivery
+ * ({@link ClaimedOutbox}).
  */
 @Component
 @ControlRole
 public class AlertDeliveryStore {
 
-    public static final String PENDING = "PENDING";
-    public static final String DELIVERED = "DELIVERED";
-    public static final String FAILED = "FAILED";
     private static final int MAX_ERROR = 1000;
 
     private final JdbcClient sql;
     private final JsonCodec json;
     private final AlertDeliveryProperties delivery;
-    private final String nodeId;
+    private final ClaimedOutbox outbox;
     private final Clock clock = Clock.systemUTC();
 
     public AlertDeliveryStore(JdbcClient sql, JsonCodec json, AlertDeliveryProperties delivery, ControlProperties control) {
         this.sql = sql;
         this.json = json;
         this.delivery = delivery;
-        this.nodeId = control.nodeId();
+        this.outbox = new ClaimedOutbox(sql, "alert_deliveries", control.nodeId());
     }
 
     /**
@@ -61,7 +58,7 @@ public class AlertDeliveryStore {
             try {
                 recorded += sql.sql("INSERT INTO alert_deliveries (notice_id, channel, notice, state, attempts,"
                                 + " next_attempt_at, claimed_until, created_at) VALUES (?, ?, ?, ?, 0, ?, 0, ?)")
-                        .params(notice.id(), channel, body, PENDING, now, now)
+                        .params(notice.id(), channel, body, ClaimedOutbox.PENDING, now, now)
                         .update();
             } catch (DuplicateKeyException recordedBefore) {
                 // delivered, or being delivered, already
@@ -72,10 +69,7 @@ public class AlertDeliveryStore {
 
     /** The ids of deliveries due now and taken by no node, most overdue first. */
     public List<Long> due(int limit) {
-        long now = clock.millis();
-        return sql.sql("SELECT id FROM alert_deliveries WHERE state = ? AND next_attempt_at <= ? AND claimed_until < ?"
-                        + " ORDER BY next_attempt_at, id LIMIT ?")
-                .params(PENDING, now, now, limit).query(Long.class).list();
+        return outbox.due(clock.millis(), limit);
     }
 
     /**
@@ -85,11 +79,7 @@ public class AlertDeliveryStore {
     @Transactional
     public AlertAttempt claim(long id) {
         long now = clock.millis();
-        int taken = sql.sql("UPDATE alert_deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = ?"
-                        + " AND next_attempt_at <= ? AND claimed_until < ?")
-                .params(nodeId, now + lease(), id, PENDING, now, now)
-                .update();
-        if (taken == 0) {
+        if (!outbox.claim(id, now, lease())) {
             return null;
         }
         return sql.sql("SELECT id, channel, attempts, notice FROM alert_deliveries WHERE id = ?").param(id)
@@ -102,11 +92,9 @@ public class AlertDeliveryStore {
     @Transactional
     public void delivered(AlertAttempt attempt) {
         long now = clock.millis();
-        recordAttempt(attempt, now, DELIVERED, null);
-        sql.sql("UPDATE alert_deliveries SET state = ?, attempts = ?, last_error = NULL, claimed_until = 0, ended_at = ?"
-                        + " WHERE id = ?")
-                .params(DELIVERED, attempt.attempt(), now, attempt.deliveryId())
-                .update();
+        recordAttempt(attempt, now, ClaimedOutbox.DELIVERED, null);
+        outbox.end(attempt.deliveryId(), ClaimedOutbox.DELIVERED, attempt.attempt(), now);
+        lastError(attempt, null);
     }
 
     /**
@@ -117,20 +105,15 @@ public class AlertDeliveryStore {
     public void failed(AlertAttempt attempt, Exception failure) {
         long now = clock.millis();
         String reason = DeliveryFailed.reason(failure);
-        recordAttempt(attempt, now, FAILED, reason);
+        recordAttempt(attempt, now, ClaimedOutbox.FAILED, reason);
         if (DeliveryFailed.isPermanent(failure) || attempt.attempt() >= delivery.attempts()) {
             String why = DeliveryFailed.isPermanent(failure) ? reason
                     : "gave up after " + attempt.attempt() + (attempt.attempt() == 1 ? " attempt: " : " attempts: ") + reason;
-            sql.sql("UPDATE alert_deliveries SET state = ?, attempts = ?, last_error = ?, claimed_until = 0, ended_at = ?"
-                            + " WHERE id = ?")
-                    .params(FAILED, attempt.attempt(), clip(why), now, attempt.deliveryId())
-                    .update();
+            outbox.end(attempt.deliveryId(), ClaimedOutbox.FAILED, attempt.attempt(), now);
+            lastError(attempt, why);
         } else {
-            sql.sql("UPDATE alert_deliveries SET attempts = ?, last_error = ?, claimed_until = 0, next_attempt_at = ?"
-                            + " WHERE id = ?")
-                    .params(attempt.attempt(), clip(reason), now + delivery.backoffAfter(attempt.attempt()).toMillis(),
-                            attempt.deliveryId())
-                    .update();
+            outbox.retryAt(attempt.deliveryId(), attempt.attempt(), now + delivery.backoffAfter(attempt.attempt()).toMillis());
+            lastError(attempt, reason);
         }
     }
 
@@ -158,6 +141,10 @@ public class AlertDeliveryStore {
         return 4 * delivery.timeout().toMillis() + 10_000;
     }
 
+    private void lastError(AlertAttempt attempt, String error) {
+        sql.sql("UPDATE alert_deliveries SET last_error = ? WHERE id = ?").params(clip(error), attempt.deliveryId()).update();
+    }
+
     private void recordAttempt(AlertAttempt attempt, long now, String outcome, String error) {
         sql.sql("INSERT INTO alert_delivery_attempts (delivery_id, attempt, at, took_ms, outcome, error)"
                         + " VALUES (?, ?, ?, ?, ?, ?)")
@@ -170,7 +157,7 @@ public class AlertDeliveryStore {
         String state = rs.getString("state");
         long endedAt = rs.getLong("ended_at");
         return new AlertDeliveryView(rs.getLong("id"), rs.getLong("notice_id"), rs.getString("channel"), state,
-                PENDING.equals(state) ? Instant.ofEpochMilli(rs.getLong("next_attempt_at")) : null,
+                ClaimedOutbox.PENDING.equals(state) ? Instant.ofEpochMilli(rs.getLong("next_attempt_at")) : null,
                 rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("created_at")),
                 endedAt == 0 ? null : Instant.ofEpochMilli(endedAt), attempts);
     }

@@ -14,29 +14,25 @@ import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.message.RetryPolicy;
 import routes.message.TaskState;
+import routes.webhook.ClaimedOutbox;
 
 /**
  * The callbacks of tasks that ended (task_callbacks): one per ending of a task that names a callback url, written
  * in the transaction that ends the task, with the task's view as it ended. PENDING until DELIVERED or, after its
  * last attempt (or when its url is refused at send time), FAILED. A failed attempt makes it due again after a
- * backoff that doubles with each failure. A control node takes a due callback with a conditional UPDATE, for long
- * enough to attempt it; so one node sends it, and if that node dies the hold runs out and another takes it. Every
+ * backoff that doubles with each failure. One node at a time attempts a due callback ({@link ClaimedOutbox}). Every
  * attempt is an event of the task.
  */
 @Component
 @ControlRole
 public class CallbackStore {
 
-    public static final String PENDING = "PENDING";
-    public static final String DELIVERED = "DELIVERED";
-    public static final String FAILED = "FAILED";
-
     private final JdbcClient sql;
     private final JsonCodec json;
     private final TaskQueries queries;
     private final TaskEvents events;
     private final CallbackProperties callbacks;
-    private final String nodeId;
+    private final ClaimedOutbox outbox;
     private final Clock clock = Clock.systemUTC();
 
     public CallbackStore(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events,
@@ -46,7 +42,7 @@ public class CallbackStore {
         this.queries = queries;
         this.events = events;
         this.callbacks = callbacks;
-        this.nodeId = control.nodeId();
+        this.outbox = new ClaimedOutbox(sql, "task_callbacks", control.nodeId());
     }
 
     /**
@@ -67,17 +63,14 @@ public class CallbackStore {
             String body = json.write(task.withEventsAndOutput(events.of(id), null));
             sql.sql("INSERT INTO task_callbacks (task_id, url, ended_state, ended_attempt, body, state, attempts,"
                             + " next_attempt_at, claimed_until, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?)")
-                    .params(id, task.callback(), task.state(), task.attempt(), body, PENDING, now, now)
+                    .params(id, task.callback(), task.state(), task.attempt(), body, ClaimedOutbox.PENDING, now, now)
                     .update();
         }
     }
 
     /** The ids of callbacks due now and taken by no node, most overdue first. */
     public List<Long> due(int limit) {
-        long now = clock.millis();
-        return sql.sql("SELECT id FROM task_callbacks WHERE state = ? AND next_attempt_at <= ? AND claimed_until < ?"
-                        + " ORDER BY next_attempt_at, id LIMIT ?")
-                .params(PENDING, now, now, limit).query(Long.class).list();
+        return outbox.due(clock.millis(), limit);
     }
 
     /**
@@ -87,11 +80,7 @@ public class CallbackStore {
     @Transactional
     public CallbackAttempt claim(long id) {
         long now = clock.millis();
-        int taken = sql.sql("UPDATE task_callbacks SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = ?"
-                        + " AND next_attempt_at <= ? AND claimed_until < ?")
-                .params(nodeId, now + 2 * callbacks.timeout().toMillis() + 10_000, id, PENDING, now, now)
-                .update();
-        if (taken == 0) {
+        if (!outbox.claim(id, now, 2 * callbacks.timeout().toMillis() + 10_000)) {
             return null;
         }
         return sql.sql("SELECT id, task_id, url, body, ended_state, ended_attempt, attempts FROM task_callbacks"
@@ -106,7 +95,7 @@ public class CallbackStore {
     @Transactional
     public void delivered(CallbackAttempt attempt, int status) {
         long now = clock.millis();
-        end(attempt, DELIVERED, now);
+        outbox.end(attempt.id(), ClaimedOutbox.DELIVERED, attempt.attempt(), now);
         event(attempt, now, "callback delivered: attempt " + attempt.attempt() + " of " + callbacks.attempts()
                 + ", answered " + status + " in " + (now - attempt.startedAt()) + " ms");
     }
@@ -119,17 +108,15 @@ public class CallbackStore {
     public void failed(CallbackAttempt attempt, String reason, boolean refused) {
         long now = clock.millis();
         if (refused) {
-            end(attempt, FAILED, now);
+            outbox.end(attempt.id(), ClaimedOutbox.FAILED, attempt.attempt(), now);
             event(attempt, now, "callback not sent: " + reason);
         } else if (attempt.attempt() >= callbacks.attempts()) {
-            end(attempt, FAILED, now);
+            outbox.end(attempt.id(), ClaimedOutbox.FAILED, attempt.attempt(), now);
             event(attempt, now, "callback gave up after " + attempt.attempt()
                     + (attempt.attempt() == 1 ? " attempt: " : " attempts: ") + reason);
         } else {
             long wait = backoff().delayMillis(attempt.attempt());
-            sql.sql("UPDATE task_callbacks SET attempts = ?, claimed_until = 0, next_attempt_at = ? WHERE id = ?")
-                    .params(attempt.attempt(), now + wait, attempt.id())
-                    .update();
+            outbox.retryAt(attempt.id(), attempt.attempt(), now + wait);
             event(attempt, now, "callback attempt " + attempt.attempt() + " of " + callbacks.attempts() + " failed: "
                     + reason + "; next in " + Duration.ofMillis(wait).toMillis() / 1000.0 + " s");
         }
@@ -139,12 +126,6 @@ public class CallbackStore {
     private RetryPolicy backoff() {
         return new RetryPolicy(callbacks.attempts(), callbacks.backoff().toString(), callbacks.maxBackoff().toString(),
                 true);
-    }
-
-    private void end(CallbackAttempt attempt, String state, long now) {
-        sql.sql("UPDATE task_callbacks SET state = ?, attempts = ?, claimed_until = 0, ended_at = ? WHERE id = ?")
-                .params(state, attempt.attempt(), now, attempt.id())
-                .update();
     }
 
     /** An event of the task, in the state it ended in (the callback changes no state). */
