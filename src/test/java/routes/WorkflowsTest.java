@@ -9,17 +9,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import routes.dispatch.TaskQueues;
+import routes.redis.RedisKeys;
+import routes.repair.RedisRecovery;
 import routes.support.Api;
 import routes.support.Cluster;
 
 /**
- * Workflows over HTTP: tasks that wait for their parents, run in the graph's order with their parents' results, are
- * cancelled (or run anyway) when a parent fails for good, and graphs that could never run are refused whole.
+ * Workflows over HTTP: tasks that wait for their parents (in no queue, not even after a restore of Redis), run in the
+ * graph's order with their parents' results, are cancelled (or run anyway) when a parent fails for good, and graphs
+ * that could never run are refused whole.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkflowsTest {
@@ -190,7 +196,7 @@ class WorkflowsTest {
     }
 
     @Test
-    void aCancelledWorkflowEndsWhatRunsAndWhatWaitsWithoutReleasingAnythingAndItsKeyFindsIt() {
+    void aCancelledWorkflowEndsWhatRunsAndWhatWaitsWithoutReleasingAnythingAndItsKeyFindsIt() throws Exception {
         String body = """
                 {"key": "wf-cancel-1", "tasks": [
                   {"name": "slow", "command": ["sleep", "30"]},
@@ -203,6 +209,20 @@ class WorkflowsTest {
         Map<String, String> ids = taskIds(workflow);
         await().atMost(Duration.ofSeconds(20)).until(() -> api.task(ids.get("slow")).path("state").asText()
                 .equals("RUNNING"));
+        // a restore after Redis lost its keys puts back what is QUEUED, never what is WAITING
+        CamelContext camel = cluster.controlContext().getBean(CamelContext.class);
+        StringRedisTemplate redis = cluster.controlContext().getBean(StringRedisTemplate.class);
+        RedisKeys keys = cluster.controlContext().getBean(RedisKeys.class);
+        camel.getRouteController().stopRoute("restore-redis");
+        try {
+            redis.delete(keys.restored());
+            cluster.controlContext().getBean(RedisRecovery.class).restoreIfLost();
+        } finally {
+            camel.getRouteController().startRoute("restore-redis");
+        }
+        assertThat(cluster.controlContext().getBean(TaskQueues.class).queuedIds()).doesNotContain(ids.get("then"));
+        assertThat(redis.hasKey(keys.task(ids.get("then")))).isFalse();
+        assertThat(api.task(ids.get("then")).path("state").asText()).isEqualTo("WAITING");
 
         Api.Response cancelled = api.delete("/api/workflows/" + workflow.path("id").asText());
         assertThat(cancelled.status()).isEqualTo(200);
