@@ -12,8 +12,11 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import routes.dispatch.TaskQueues;
@@ -25,9 +28,11 @@ import routes.support.Cluster;
 /**
  * Workflows over HTTP: tasks that wait for their parents (in no queue, not even after a restore of Redis), run in the
  * graph's order with their parents' results, are cancelled (or run anyway) when a parent fails for good, and graphs
- * that could never run are refused whole.
+ * that could never run are refused whole. The graph is in the record: a fan-in waiting while the only control node
+ * restarts runs once after its parents (the last test: it stops the class's control node).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkflowsTest {
 
     /** The most tasks a workflow may hold here, and the most bytes of a parent's result its children are given. */
@@ -234,6 +239,33 @@ class WorkflowsTest {
         assertThat(api.task(ids.get("slow")).path("state").asText()).isEqualTo("CANCELLED");
         assertThat(api.delete("/api/workflows/no-such-workflow").status()).isEqualTo(404);
         assertThat(api.get("/api/workflows/no-such-workflow").status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aFanInWaitingWhileItsOnlyControlNodeRestartsRunsOnceAfterBothParents() {
+        JsonNode workflow = submit("""
+                {"tasks": [
+                  {"name": "a", "shell": "sleep 2; echo one"},
+                  {"name": "b", "shell": "sleep 2; echo two"},
+                  {"name": "c", "dependsOn": ["a", "b"], "shell": "echo $CARAVAN_PARENT_A_RESULT $CARAVAN_PARENT_B_RESULT"}]}
+                """);
+        Map<String, String> ids = taskIds(workflow);
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.task(ids.get("a")).path("state").asText().equals("RUNNING")
+                && api.task(ids.get("b")).path("state").asText().equals("RUNNING"));
+
+        // the parents end while no control node runs: their reports wait in Redis for the next one
+        cluster.stop(cluster.controlContext(0));
+        Api restarted = cluster.control().api(1);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> restarted.ready()
+                && restarted.task(ids.get("c")).path("state").asText().equals("SUCCEEDED"));
+        assertThat(restarted.task(ids.get("c")).path("stdout").asText()).isEqualTo("one two\n");
+        for (String name : ids.keySet()) {
+            assertThat(restarted.task(ids.get(name)).path("events").findValuesAsText("state").stream()
+                    .filter("SUCCEEDED"::equals)).as(name).hasSize(1);
+        }
+        assertThat(restarted.get("/api/workflows/" + workflow.path("id").asText()).text("state")).isEqualTo("SUCCEEDED");
     }
 
     private JsonNode submit(String body) {
