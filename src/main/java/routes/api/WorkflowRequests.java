@@ -175,7 +175,7 @@ public class WorkflowRequests {
     }
 
     /** The names along a cycle of dependsOn, back to the first; null when there is none. */
-    static List<String> cycle(Map<String, List<String>> parents) {
+    private static List<String> cycle(Map<String, List<String>> parents) {
         Map<String, Boolean> done = new HashMap<>();
         for (String name : parents.keySet()) {
             List<String> found = visit(name, parents, done, new ArrayList<>());

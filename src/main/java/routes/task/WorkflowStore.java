@@ -139,15 +139,14 @@ public class WorkflowStore {
             return;
         }
         String marks = String.join(", ", Collections.nCopies(taskIds.size(), "?"));
-        Deque<Ending> endings = new ArrayDeque<>(sql.sql("SELECT w.workflow_id, w.name, t.id, t.state, t.attempt"
-                        + " FROM tasks t JOIN workflow_tasks w ON w.task_id = t.id WHERE t.id IN (" + marks + ")"
+        List<EndedTask> ended = sql.sql("SELECT w.workflow_id, w.name, t.id, t.state, t.attempt FROM tasks t"
+                        + " JOIN workflow_tasks w ON w.task_id = t.id WHERE t.id IN (" + marks + ")"
                         + " AND t.state IN " + ENDED_STATES)
                 .params(List.copyOf(taskIds))
-                .query((rs, n) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getInt(5)})
-                .list().stream()
-                .map(row -> ending((String) row[0], (String) row[1], (String) row[2], (String) row[3], (Integer) row[4]))
-                .toList());
+                .query((rs, n) -> new EndedTask(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5)))
+                .list();
+        Deque<Ending> endings = new ArrayDeque<>(ended.stream().map(this::ending).toList());
         Map<String, List<Node>> graphs = new HashMap<>();
         List<String> queued = new ArrayList<>();
         while (!endings.isEmpty()) {
@@ -166,11 +165,16 @@ public class WorkflowStore {
         }
     }
 
+    /** A task of a workflow as it ended in this transaction: its workflow, its name in it, its id, state and attempt. */
+    private record EndedTask(String workflowId, String name, String taskId, String state, int attempt) {
+    }
+
     /** A parent that ended, with its result: what its current attempt recorded (its stdout, or its worker's result). */
-    private Ending ending(String workflowId, String name, String taskId, String state, int attempt) {
-        RecordedOutput output = state.equals(TaskState.CANCELLED.name()) ? RecordedOutput.NONE
-                : outputs.of(taskId, attempt);
-        return new Ending(workflowId, Parent.ended(name, taskId, state, output.stdout(), output.result(), resultLimit));
+    private Ending ending(EndedTask task) {
+        RecordedOutput output = task.state().equals(TaskState.CANCELLED.name()) ? RecordedOutput.NONE
+                : outputs.of(task.taskId(), task.attempt());
+        return new Ending(task.workflowId(), Parent.ended(task.name(), task.taskId(), task.state(), output.stdout(),
+                output.result(), resultLimit));
     }
 
     /** Tells a child that a parent ended: it records it, then waits on, is released, or is cancelled (an ending too). */
@@ -178,9 +182,9 @@ public class WorkflowStore {
         if (!TaskState.WAITING.name().equals(lockedState(child.taskId()))) {
             return; // released or cancelled already (by hand, or with its workflow)
         }
-        List<Parent> ended = new ArrayList<>(List.of(json.read(sql.sql("SELECT parents FROM workflow_tasks WHERE task_id = ?"
-                        + " FOR UPDATE").param(child.taskId()).query(String.class).optional().filter(p -> p != null)
-                .orElse("[]"), Parent[].class)));
+        String recorded = sql.sql("SELECT parents FROM workflow_tasks WHERE task_id = ? FOR UPDATE")
+                .param(child.taskId()).query(String.class).optional().orElse("[]");
+        List<Parent> ended = new ArrayList<>(List.of(json.read(recorded, Parent[].class)));
         ended.removeIf(parent -> parent.name().equals(ending.parent().name()));
         ended.add(ending.parent());
         sql.sql("UPDATE workflow_tasks SET parents = ? WHERE task_id = ?").params(json.write(ended), child.taskId())
