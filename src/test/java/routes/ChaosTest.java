@@ -61,11 +61,11 @@ class ChaosTest {
 
             Map<String, Boolean> expected = new LinkedHashMap<>();   // task id -> should succeed
             List<Map<String, String>> workflows = new ArrayList<>();   // each: task name -> id
-            workflows.add(submitWorkflow(killable, ledger, 0, expected));
             submitWave(List.of(stable, killable), ledger, 0, expected);
             await().atMost(Duration.ofSeconds(30)).until(() -> running(stable, expected.keySet()) >= 8);
             agents.get(0).crash();
             agents.add(agent(cluster, dir, "a4", nodes));
+            workflows.add(submitWorkflow(killable, ledger, 0, expected));
 
             submitWave(List.of(killable, stable), ledger, 1, expected);
             control.kill();
