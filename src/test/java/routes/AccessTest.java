@@ -44,6 +44,8 @@ class AccessTest {
             Map.entry("POST /api/tasks/{id}/cancel", "operator"), Map.entry("POST /api/tasks/{id}/retry", "operator"),
             Map.entry("POST /api/tasks/bulk-retry", "operator"), Map.entry("POST /api/tasks/bulk-cancel", "operator"),
             Map.entry("GET /api/tasks/{id}/output", "viewer"), Map.entry("GET /api/dashboard", "viewer"),
+            Map.entry("POST /api/workflows", "operator"), Map.entry("GET /api/workflows", "viewer"),
+            Map.entry("GET /api/workflows/{id}", "viewer"), Map.entry("DELETE /api/workflows/{id}", "operator"),
             Map.entry("POST /api/jobs/preview", "viewer"),
             Map.entry("GET /api/jobs", "viewer"), Map.entry("GET /api/jobs/{id}", "viewer"),
             Map.entry("GET /api/jobs/{id}/next", "viewer"), Map.entry("GET /api/jobs/{id}/fires", "viewer"),

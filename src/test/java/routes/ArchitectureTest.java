@@ -56,7 +56,7 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheOwnersOfTheTablesTalkToTheDatabase() {
-        noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents|OutputStore|CallbackStore|ChainStore)"
+        noClasses().that(not(nameMatching("routes\\.(task\\.(TaskStore|TaskQueries|ReportRecorder|TaskEvents|OutputStore|CallbackStore|ChainStore|WorkflowStore|WorkflowQueries)"
                         + "|job\\.(JobStore|FireStore)|resident\\.ResidentStore|code\\.VersionCatalog"
                         + "|fleet\\.DrainRequests|alert\\.(AlertRuleStore|AlertStore|AlertChannelStore|AlertDeliveryStore)|access\\.(UserStore|TokenStore|AuditLog)|webhook\\.ClaimedOutbox)(\\$.*)?")).as("are not the owner of a table"))
                 .should().dependOnClassesThat(JDBC)

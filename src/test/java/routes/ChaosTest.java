@@ -31,7 +31,9 @@ import routes.support.NodeProcess;
  * Chaos: tasks in flight while agents crash (SIGKILL, with the processes they run), a control node is killed with
  * SIGKILL and started again, and Redis loses every key once. Afterwards every task has exactly one outcome, the
  * one it was written to have; none is lost; none that succeeded ran again. Each task that runs to its end writes
- * "id attempt" to a ledger file, so a second run shows. The killed control node runs in a JVM of its own and
+ * "id attempt" to a ledger file, so a second run shows. Two workflows (a diamond: root, then left and right, then
+ * join) run through it too: no task of theirs started before each of its parents had succeeded, and the join got
+ * both parents' results. The killed control node runs in a JVM of its own and
  * shares the stores, so this needs MariaDB and Redis: it runs with {@code -Dcaravan.test.stores=external}.
  */
 @EnabledIf("routes.support.TestStores#external")
@@ -58,15 +60,18 @@ class ChaosTest {
             await().atMost(Duration.ofSeconds(120)).until(() -> reachable(killable) && liveAgents(stable) == 3);
 
             Map<String, Boolean> expected = new LinkedHashMap<>();   // task id -> should succeed
+            List<Map<String, String>> workflows = new ArrayList<>();   // each: task name -> id
             submitWave(List.of(stable, killable), ledger, 0, expected);
             await().atMost(Duration.ofSeconds(30)).until(() -> running(stable, expected.keySet()) >= 8);
             agents.get(0).crash();
             agents.add(agent(cluster, dir, "a4", nodes));
+            workflows.add(submitWorkflow(killable, ledger, 0, expected));
 
             submitWave(List.of(killable, stable), ledger, 1, expected);
             control.kill();
             submitWave(List.of(stable), ledger, 2, expected);
             await().atMost(Duration.ofSeconds(30)).until(() -> running(stable, expected.keySet()) >= 8);
+            workflows.add(submitWorkflow(stable, ledger, 1, expected));
             cluster.stores().flushRedis();
             control = NodeProcess.control(cluster.stores(), dir, "control-x", port);
             nodes.add(control);
@@ -93,11 +98,28 @@ class ChaosTest {
                             .allMatch(attempt -> attempt <= last);
                 }
             }
+            // a workflow's task started only once each parent had succeeded: its first run comes after their last
+            List<String> lines = Files.readAllLines(ledger).stream().map(String::trim).toList();
+            for (Map<String, String> workflow : workflows) {
+                for (String[] edge : DIAMOND) {
+                    String parent = workflow.get(edge[0]);
+                    String child = workflow.get(edge[1]);
+                    int parentsLastRun = lines.indexOf(parent + " " + stable.task(parent).path("attempt").asInt());
+                    int childsFirstRun = lines.stream().filter(line -> line.startsWith(child + " ")).findFirst()
+                            .map(lines::indexOf).orElse(-1);
+                    assertThat(parentsLastRun).as(edge[0] + "'s run that succeeded").isNotNegative();
+                    assertThat(childsFirstRun).as(edge[1] + " after " + edge[0]).isGreaterThan(parentsLastRun);
+                }
+                assertThat(stable.task(workflow.get("join")).path("stdout").asText()).isEqualTo("L R\n");
+                assertThat(stable.get("/api/workflows/" + stable.task(workflow.get("join")).path("workflowId").asText())
+                        .text("state")).isEqualTo("SUCCEEDED");
+            }
             // the chaos did hit work in flight: the crashed agents' tasks ran again elsewhere
             assertThat(expected.keySet().stream().filter(id -> stable.task(id).path("events").findValuesAsText("message")
                     .stream().anyMatch(m -> m.matches("agent a[12] stopped sending heartbeats.*")))).isNotEmpty();
-            log.info("chaos: {} tasks submitted, {} succeeded, {} failed as written, 0 lost, 0 duplicate outcomes",
-                    expected.size(), succeeded, expected.size() - succeeded);
+            log.info("chaos: {} tasks submitted ({} of them in {} workflows), {} succeeded, {} failed as written, 0 lost,"
+                    + " 0 duplicate outcomes, every workflow in order", expected.size(), workflows.stream().mapToInt(Map::size).sum(),
+                    workflows.size(), succeeded, expected.size() - succeeded);
         } finally {
             for (NodeProcess node : nodes) {
                 node.close();
@@ -116,6 +138,31 @@ class ChaosTest {
                     + "\"labels\": {\"pool\": \"chaos\"}, \"retry\": {\"maxAttempts\": 2, \"backoff\": \"1s\"}}";
             expected.put(apis.get(i % apis.size()).submit(json), succeeds);
         }
+    }
+
+    /** The edges of a workflow's diamond: parent, child. */
+    private static final String[][] DIAMOND = {{"root", "left"}, {"root", "right"}, {"left", "join"}, {"right", "join"}};
+
+    /**
+     * A workflow through the given node: a diamond whose tasks write the ledger as the waves' do, left and right also
+     * their letter to stdout, which join prints from its parents' results. Returns its tasks' ids by name.
+     */
+    private static Map<String, String> submitWorkflow(Api api, Path ledger, int n, Map<String, Boolean> expected) {
+        String common = "\"labels\": {\"pool\": \"chaos\"}, \"retry\": {\"maxAttempts\": 2, \"backoff\": \"1s\"}";
+        String write = "echo $CARAVAN_TASK_ID $CARAVAN_ATTEMPT >> " + ledger;
+        Api.Response made = api.post("/api/workflows", """
+                {"key": "chaos-workflow-%d", "tasks": [
+                  {"name": "root", "shell": "sleep 1; %s", %s},
+                  {"name": "left", "shell": "sleep 1.5; echo L; %s", "dependsOn": ["root"], %s},
+                  {"name": "right", "shell": "sleep 0.5; echo R; %s", "dependsOn": ["root"], %s},
+                  {"name": "join", "shell": "echo $CARAVAN_PARENT_LEFT_RESULT $CARAVAN_PARENT_RIGHT_RESULT; %s",
+                   "dependsOn": ["left", "right"], %s}]}
+                """.formatted(n, write, common, write, common, write, common, write, common));
+        assertThat(made.status()).as(made.body().toString()).isEqualTo(201);
+        Map<String, String> ids = new LinkedHashMap<>();
+        made.body().path("tasks").forEach(task -> ids.put(task.path("name").asText(), task.path("taskId").asText()));
+        ids.values().forEach(id -> expected.put(id, true));
+        return ids;
     }
 
     private static NodeProcess agent(Cluster cluster, Path dir, String id, List<NodeProcess> nodes) {

@@ -180,6 +180,24 @@ class OpenApiTest {
         JsonNode batch = call("post", "/api/tasks/batch", null, """
                 {"tasks": [{"shell": "exit 3"}, {"command": ["true"], "code": {"project": "shop", "version": "1.0"}}]}
                 """).body();
+        // a type no agent takes: the workflow waits for ever, so its callback is never called
+        String flow = """
+                {"name": "openapi-flow", "key": "openapi-flow-1", "tasks": [
+                  {"name": "first", "type": "nobody", "command": ["true"], "env": {"A": "1"}, "workdir": "/tmp",
+                   "timeoutSeconds": 30, "priority": "urgent", "labels": {"zone": "a"}, "agent": "%s",
+                   "retry": {"maxAttempts": 2}, "code": {"project": "shop", "version": "1.0"}},
+                  {"name": "second", "type": "nobody", "shell": "true", "dependsOn": ["first"], "whenParentFails": "run",
+                   "callback": "https://hooks.example.com/caravan/flow"},
+                  {"name": "third", "type": "openapi-work", "payload": {"n": 3}, "dependsOn": ["first", "second"]}]}
+                """.formatted(AGENT);
+        String workflow = call("post", "/api/workflows", null, flow).text("id");
+        assertThat(call("post", "/api/workflows", null, flow).status()).isEqualTo(200);
+        call("get", "/api/workflows/{id}", null, null, workflow);
+        call("get", "/api/workflows", "limit=10&offset=0", null);
+        call("get", "/api/tasks", "workflow=" + workflow, null);
+        String cancelled = call("post", "/api/workflows", null, """
+                {"tasks": [{"name": "only", "type": "nobody", "command": ["true"]}]}""").text("id");
+        call("delete", "/api/workflows/{id}", null, null, cancelled);
         String work = call("post", "/api/tasks", null, "{\"type\": \"openapi-work\", \"payload\": {\"n\": 1}}").text("id");
         call("post", "/api/workers/{id}", null, "{\"types\": [\"openapi-work\"], \"labels\": {\"zone\": \"a\"},"
                 + " \"capacity\": 2}", "openapi-worker");
@@ -209,7 +227,7 @@ class OpenApiTest {
         call("post", "/api/tasks/{id}/retry", null, null, waiting);
         String filter = """
                 {"state": "QUEUED", "type": "nobody", "agent": "%s", "job": "j", "broadcast": "b", "resident": "r",
-                 "key": "k", "exhausted": false}
+                 "key": "k", "exhausted": false, "workflow": "w"}
                 """.formatted(AGENT);
         call("post", "/api/tasks/bulk-cancel", null, filter);
         call("post", "/api/tasks/bulk-retry", null, filter);

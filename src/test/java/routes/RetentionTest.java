@@ -22,8 +22,8 @@ import routes.support.Api;
 import routes.support.Cluster;
 
 /**
- * History past its retention leaves the record (retention.yaml): ended tasks with their events and output, a job's
- * ended runs past its count, taken job fires, audit entries, resolved alert incidents with their notices and ended
+ * History past its retention leaves the record (retention.yaml): ended tasks with their events and output (a
+ * workflow's all together, and the workflow after them), a job's ended runs past its count, taken job fires, audit entries, resolved alert incidents with their notices and ended
  * alert deliveries with their attempts, in batches, on one control node at a time; what has not ended (a task, an
  * open incident, a PENDING delivery), what is recent and what a resident has not counted yet stays.
  */
@@ -242,6 +242,28 @@ class RetentionTest {
     }
 
     @Test
+    void aWorkflowGoesWithItsTasksOnceEachEndedPastTheRetentionAndOneWithARecentTaskKeepsThemAll() {
+        String old = workflow();
+        String recent = workflow();
+        List<String> oldTasks = workflowTasks(old);
+        List<String> recentTasks = workflowTasks(recent);
+        end(oldTasks.get(0), "SUCCEEDED", daysAgo(33));
+        end(oldTasks.get(1), "CANCELLED", daysAgo(31));
+        end(recentTasks.get(0), "SUCCEEDED", daysAgo(33));
+        end(recentTasks.get(1), "FAILED", daysAgo(29));
+        sql.sql("UPDATE workflows SET created_at = ? WHERE id IN (?, ?)").params(daysAgo(34), old, recent).update();
+
+        pruneOn(0);
+
+        oldTasks.forEach(this::assertGone);
+        assertThat(api.get("/api/workflows/" + old).status()).isEqualTo(404);
+        assertThat(sql.sql("SELECT COUNT(*) FROM workflow_tasks WHERE workflow_id = ?").param(old).query(Long.class)
+                .single()).isZero();
+        recentTasks.forEach(this::assertKept);
+        assertThat(api.get("/api/workflows/" + recent).body().path("tasks")).hasSize(2);
+    }
+
+    @Test
     void aSecondControlNodeDoesNotPruneWhileTheFirstHoldsTheLease() {
         String id = task("SUCCEEDED", daysAgo(31));
         RetentionLease first = cluster.controlContext(0).getBean(RetentionLease.class);
@@ -262,13 +284,31 @@ class RetentionTest {
      */
     private String task(String state, long finishedAt) {
         String id = api.submit(TASK);
+        end(id, state, finishedAt);
+        return id;
+    }
+
+    /** The task put in this state as {@link #task} does. */
+    private void end(String id, String state, long finishedAt) {
         sql.sql("UPDATE tasks SET state = ?, created_at = ?, finished_at = ?, attempt = 1 WHERE id = ?")
                 .params(state, finishedAt - 1000, finishedAt, id).update();
         sql.sql("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, NULL, 0, 'test')")
                 .params(id, finishedAt, state).update();
         sql.sql("INSERT INTO task_output (task_id, attempt, stdout, stderr, stdout_truncated, stderr_truncated) "
                 + "VALUES (?, 1, ?, 'err', FALSE, TRUE)").params(id, "out of " + id).update();
-        return id;
+    }
+
+    /** A workflow of two tasks of {@link #TASK}'s type, the second waiting for the first. */
+    private String workflow() {
+        Api.Response made = api.post("/api/workflows", "{\"tasks\": [{\"name\": \"first\", \"type\": \"retention-test\","
+                + " \"command\": [\"true\"]}, {\"name\": \"second\", \"type\": \"retention-test\", \"command\": [\"true\"],"
+                + " \"dependsOn\": [\"first\"]}]}");
+        assertThat(made.status()).isEqualTo(201);
+        return made.text("id");
+    }
+
+    private List<String> workflowTasks(String workflow) {
+        return api.get("/api/workflows/" + workflow).body().path("tasks").findValuesAsText("taskId");
     }
 
     /** An incident in this state with one notice, started and (when resolved) resolved at these times. */

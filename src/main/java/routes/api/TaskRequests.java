@@ -31,13 +31,13 @@ public class TaskRequests {
 
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    private static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
+    static final Set<String> FIELDS = Set.of("type", "command", "shell", "env", "workdir",
             "timeoutSeconds", "priority", "labels", "agent", "key", "retry", "target", "code", "payload",
             "callback");
     /** What a payload task cannot carry: it is no process, and it is never sent to an agent. */
     private static final List<String> COMMAND_ONLY_FIELDS = List.of("env", "workdir", "agent", "target", "code");
     private static final Set<String> BULK_FIELDS = Set.of("state", "type", "agent", "job", "broadcast", "resident", "key",
-            "exhausted");
+            "exhausted", "workflow");
     private static final Set<String> CODE_FIELDS = Set.of("project", "version");
     private static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "backoff", "maxBackoff", "onTimeout");
     private static final int MAX_ARGS = 4096;
@@ -59,17 +59,20 @@ public class TaskRequests {
         this.callbacks = callbacks;
     }
 
-    /** What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, key, exhausted, limit, offset. */
+    /**
+     * What a task list asks for in its query: ?state, type, agent, job, broadcast, resident, key, exhausted, workflow,
+     * limit, offset.
+     */
     public TaskFilter filter(Map<String, Object> query) {
         return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
                 QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
                 QueryParameters.value(query, "resident"), QueryParameters.value(query, "key"), exhausted(query),
-                paging.page(query));
+                QueryParameters.value(query, "workflow"), paging.page(query));
     }
 
     /**
      * The body of a bulk retry or cancel: the filter fields of a task list ({"state", "type", "agent", "job",
-     * "broadcast", "resident", "key", "exhausted"}), at least one of them, each as the list's query takes it.
+     * "broadcast", "resident", "key", "exhausted", "workflow"}), at least one of them, each as the list's query takes it.
      */
     public TaskFilter bulkFilter(String body) {
         JsonNode node = json.object(body == null || body.isBlank() ? "{}" : body,
@@ -101,7 +104,8 @@ public class TaskRequests {
         }
         return new TaskFilter(state(query), QueryParameters.value(query, "type"), QueryParameters.value(query, "agent"),
                 QueryParameters.value(query, "job"), QueryParameters.value(query, "broadcast"),
-                QueryParameters.value(query, "resident"), QueryParameters.value(query, "key"), exhausted(query), null);
+                QueryParameters.value(query, "resident"), QueryParameters.value(query, "key"), exhausted(query),
+                QueryParameters.value(query, "workflow"), null);
     }
 
     /** An output offset of GET /api/tasks/{id}/output (?stdoutFrom=, ?stderrFrom=): a byte offset, 0 when not given. */
@@ -191,6 +195,23 @@ public class TaskRequests {
         NewTask task = parse(node, at);
         if (task.key() != null) {
             throw ApiException.badRequest(at + "key is not allowed in a job's task: each fire makes a task of its own");
+        }
+        return task.spec();
+    }
+
+    /**
+     * A task of a workflow: the fields of a task (the workflow's own fields taken out by the caller) without an
+     * idempotency key (the workflow may have one) and not a broadcast (a node is one task). {@code at} is the field
+     * path that error messages put in front of a field name.
+     */
+    public TaskSpec workflowTask(JsonNode node, String at) {
+        NewTask task = parse(node, at);
+        if (task.key() != null) {
+            throw ApiException.badRequest(at + "key is not taken in a workflow's task: give the workflow a key");
+        }
+        if (task.spec().broadcast()) {
+            throw ApiException.badRequest(at + "target \"all\" is not taken in a workflow: a task of a workflow is one"
+                    + " run on one agent");
         }
         return task.spec();
     }

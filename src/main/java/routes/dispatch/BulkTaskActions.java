@@ -1,5 +1,7 @@
 package routes.dispatch;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,22 @@ public class BulkTaskActions {
             queues.withdraw(task);
             return task;
         });
+    }
+
+    /**
+     * Cancels each of these tasks that has not ended, for this reason: out of its queue or inbox, or killed where it
+     * runs (a workflow's, once its waiting tasks were cancelled). Returns how many it cancelled.
+     */
+    public int cancel(List<String> taskIds, String reason) {
+        int cancelled = 0;
+        for (String id : taskIds) {
+            Optional<TaskView> task = store.cancelIfAlive(id, reason);
+            if (task.isPresent()) {
+                queues.withdraw(task.get());
+                cancelled++;
+            }
+        }
+        return cancelled;
     }
 
     private BulkOutcome each(TaskFilter filter, String action, Function<String, TaskView> act) {

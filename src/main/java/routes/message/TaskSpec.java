@@ -43,6 +43,18 @@ public record TaskSpec(String type, List<String> command, String shell, Map<Stri
                 callback);
     }
 
+    /** This task with another environment (a workflow's task is given its parents' results so). */
+    public TaskSpec withEnv(Map<String, String> otherEnv) {
+        return new TaskSpec(type, command, shell, otherEnv, workdir, timeoutSeconds, priority, labels, agent, retry, target,
+                code, payload, callback);
+    }
+
+    /** This task with another payload (a workflow's payload task is given its parents' results in it). */
+    public TaskSpec withPayload(JsonNode otherPayload) {
+        return new TaskSpec(type, command, shell, env, workdir, timeoutSeconds, priority, labels, agent, retry, target,
+                code, otherPayload, callback);
+    }
+
     /** Work for a worker (a payload), not a process for an agent. */
     public boolean forWorker() {
         return payload != null;

@@ -36,10 +36,11 @@ public class ReportRecorder {
     private final OutputStore outputs;
     private final CallbackStore callbacks;
     private final ChainStore chains;
+    private final WorkflowStore workflows;
     private final Clock clock = Clock.systemUTC();
 
     public ReportRecorder(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, TaskMeters meters,
-                          OutputStore outputs, CallbackStore callbacks, ChainStore chains) {
+                          OutputStore outputs, CallbackStore callbacks, ChainStore chains, WorkflowStore workflows) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
@@ -48,6 +49,7 @@ public class ReportRecorder {
         this.outputs = outputs;
         this.callbacks = callbacks;
         this.chains = chains;
+        this.workflows = workflows;
     }
 
     /**
@@ -55,11 +57,20 @@ public class ReportRecorder {
      * the outcome of the same attempt in one batch are stored with one update. Returns the tasks that ended
      * with this batch, and those that wait for a retry. The tasks' times, for the metrics, are read once per batch;
      * the output of the attempts that ended, when they wrote any, is stored in one statement after them, and then
-     * the callback of each task that ended for good and names one ({@link CallbackStore#ended}), and the runs of the
-     * jobs each chains to ({@link ChainStore#ended}).
+     * the callback of each task that ended for good and names one ({@link CallbackStore#ended}), the runs of the
+     * jobs each chains to ({@link ChainStore#ended}) and the waiting tasks of a workflow it lets run or cancels
+     * ({@link WorkflowStore#ended}).
      */
     @Transactional
     public Recorded recordAll(List<RunReport> batch) {
+        return record(batch, Map.of());
+    }
+
+    /**
+     * {@link #recordAll}, with the results workers reported with their outcomes, by "taskId:attempt": each is stored
+     * with its outcome when that is applied, before a workflow's children are given it.
+     */
+    private Recorded record(List<RunReport> batch, Map<String, String> results) {
         Set<String> outcomes = new HashSet<>();
         Set<String> ids = new HashSet<>();
         for (RunReport report : batch) {
@@ -88,8 +99,15 @@ public class ReportRecorder {
         // a start whose outcome came first in the batch (from another control node's order) is stored alone
         starts.values().forEach(start -> record(start, null, times.get(start.taskId()), endsApplied));
         outputs.record(endsApplied);
+        for (RunReport end : endsApplied) {
+            String result = results.get(attemptKey(end));
+            if (result != null) {
+                outputs.recordResult(end.taskId(), end.attempt(), result);
+            }
+        }
         callbacks.ended(ended);
         chains.ended(ended);
+        workflows.ended(ended);
         return new Recorded(ended, retries);
     }
 
@@ -250,11 +268,7 @@ public class ReportRecorder {
      */
     @Transactional
     public Recorded recordWorkerOutcome(RunReport end, String result) {
-        Recorded recorded = recordAll(List.of(end));
-        if (result != null && (!recorded.ended().isEmpty() || !recorded.retries().isEmpty())) {
-            outputs.recordResult(end.taskId(), end.attempt(), result);
-        }
-        return recorded;
+        return record(List.of(end), result == null ? Map.of() : Map.of(attemptKey(end), result));
     }
 
     private static String finishedMessage(RunReport report) {

@@ -33,9 +33,10 @@ public class TaskMeters {
         this.meters = meters;
     }
 
-    /** A new task is stored (submitted, a job's run, a broadcast's run, a resident's instance). */
+    /** A new task is stored (submitted, a workflow's, a job's run, a broadcast's run, a resident's instance). */
     void submitted(String type) {
-        afterCommit(() -> counter("caravan.tasks.submitted", "tasks stored as QUEUED", "type", type).increment());
+        afterCommit(() -> counter("caravan.tasks.submitted", "tasks stored (QUEUED, or WAITING for their parents)",
+                "type", type).increment());
     }
 
     /**

@@ -31,10 +31,10 @@ public class TaskQueries {
 
     static final String COLUMNS = "id, type, priority, state, spec, idempotency_key, agent, attempt, exit_code, "
             + "message, created_at, dispatched_at, started_at, finished_at, job_id, scheduled_at, retry_at, exhausted, "
-            + "broadcast_id, resident_id";
+            + "broadcast_id, resident_id, workflow_id";
 
     /** The states of a task that has not ended, as an SQL list (a new state belongs here and in TaskState). */
-    static final String ALIVE_STATES = "('QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
+    static final String ALIVE_STATES = "('WAITING', 'QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING')";
 
     private static final long OVERDUE_RETRY_MILLIS = 3000;
 
@@ -102,6 +102,7 @@ public class TaskQueries {
         narrow(where, params, "resident_id", filter.resident());
         narrow(where, params, "idempotency_key", filter.key());
         narrow(where, params, "exhausted", filter.exhausted());
+        narrow(where, params, "workflow_id", filter.workflow());
         return where.toString();
     }
 
@@ -112,10 +113,13 @@ public class TaskQueries {
         }
     }
 
-    /** How many tasks are in each state that has not ended (QUEUED, DISPATCHED, RUNNING, RETRYING), by the state index. */
+    /**
+     * How many tasks are in each state that has not ended (WAITING, QUEUED, DISPATCHED, RUNNING, RETRYING), by the
+     * state index.
+     */
     public Map<String, Long> aliveByState() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String state : List.of("QUEUED", "DISPATCHED", "RUNNING", "RETRYING")) {
+        for (String state : List.of("WAITING", "QUEUED", "DISPATCHED", "RUNNING", "RETRYING")) {
             counts.put(state, 0L);
         }
         sql.sql("SELECT state, COUNT(*) AS n FROM tasks WHERE state IN " + ALIVE_STATES + " GROUP BY state")
@@ -269,7 +273,7 @@ public class TaskQueries {
                 instant(rs, "created_at"), instant(rs, "dispatched_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "retry_at"), rs.getBoolean("exhausted"), rs.getString("job_id"),
                 instant(rs, "scheduled_at"), rs.getString("broadcast_id"), rs.getString("resident_id"), null, null,
-                spec.callback());
+                spec.callback(), rs.getString("workflow_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

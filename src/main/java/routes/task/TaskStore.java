@@ -39,10 +39,11 @@ public class TaskStore {
     private final TaskMeters meters;
     private final OutputStore outputs;
     private final CallbackStore callbacks;
+    private final WorkflowStore workflows;
     private final Clock clock = Clock.systemUTC();
 
     public TaskStore(JdbcClient sql, JdbcTemplate batch, JsonCodec json, TaskQueries queries, TaskEvents events,
-                     TaskMeters meters, OutputStore outputs, CallbackStore callbacks) {
+                     TaskMeters meters, OutputStore outputs, CallbackStore callbacks, WorkflowStore workflows) {
         this.sql = sql;
         this.batch = batch;
         this.json = json;
@@ -51,6 +52,7 @@ public class TaskStore {
         this.meters = meters;
         this.outputs = outputs;
         this.callbacks = callbacks;
+        this.workflows = workflows;
     }
 
     /**
@@ -163,7 +165,7 @@ public class TaskStore {
         return new TaskView(id, spec.type(), spec.priority(), TaskState.QUEUED.name(), key, null, 0,
                 spec.command(), spec.shell(), spec.env(), spec.workdir(), spec.timeoutSeconds(), spec.labels(),
                 spec.agent(), spec.retry(), spec.code(), spec.payload(), null, null, null, Instant.ofEpochMilli(now),
-                null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null, null, spec.callback());
+                null, null, null, null, false, jobId, scheduledAt, broadcastId, residentId, null, null, spec.callback(), null);
     }
 
     /**
@@ -286,7 +288,10 @@ public class TaskStore {
         return cancelIfAlive(id, "cancelled by request").orElseThrow();
     }
 
-    /** Cancels a task that has not finished, with the reason in its record; empty when it has ended. */
+    /**
+     * Cancels a task that has not finished, with the reason in its record; empty when it has ended. With it, in the same
+     * transaction, its callback if it names one, and its waiting dependants in a workflow are cancelled or let run.
+     */
     @Transactional
     public Optional<TaskView> cancelIfAlive(String id, String reason) {
         Optional<String> previous = lockedState(id);
@@ -300,6 +305,7 @@ public class TaskStore {
         events.add(id, now, TaskState.CANCELLED, cancelled.agent(), cancelled.attempt(), reason + " while " + previous.get());
         meters.ended(cancelled.type(), TaskState.CANCELLED.name(), now - cancelled.createdAt().toEpochMilli());
         callbacks.ended(List.of(id));
+        workflows.ended(List.of(id));
         return Optional.of(cancelled);
     }
 

@@ -19,7 +19,8 @@ import routes.message.TaskSpec;
  * stdoutTruncated and stderrTruncated, side by side with the others) are present on the single-task view only, and
  * there {@code waitingBecause}, in words, while it waits in its queue; env values of secret-looking names are shown
  * masked ({@link SecretEnv}). A payload task shows its {@code payload} (and no command); {@code agent} is then the
- * worker that holds its lease. {@code callback}, the url that hears how the task ended, is there when it names one.
+ * worker that holds its lease. {@code callback}, the url that hears how the task ended, is there when it names one;
+ * {@code workflowId} when the task is a node of a workflow.
  */
 public record TaskView(String id, String type, String priority, String state, String key, String agent, int attempt,
                        List<String> command, String shell,
@@ -39,7 +40,8 @@ public record TaskView(String id, String type, String priority, String state, St
                        @JsonInclude(JsonInclude.Include.NON_NULL) String residentId,
                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TaskEvent> events,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String waitingBecause,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) String callback) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String callback,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String workflowId) {
 
     /** For a job's run: how long after its scheduled time it started (null until it starts). */
     @JsonProperty
@@ -59,7 +61,7 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, payload, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events, waitingBecause, callback);
+                residentId, events, waitingBecause, callback, workflowId);
     }
 
     /** The single-task view with why the task still waits in its queue (null unless it does). */
@@ -67,6 +69,6 @@ public record TaskView(String id, String type, String priority, String state, St
         return new TaskView(id, type, priority, state, key, agent, attempt, command, shell, env, workdir,
                 timeoutSeconds, labels, pinnedAgent, retry, code, payload, exitCode, output,
                 message, createdAt, dispatchedAt, startedAt, finishedAt, retryAt, exhausted, jobId, scheduledAt, broadcastId,
-                residentId, events, why, callback);
+                residentId, events, why, callback, workflowId);
     }
 }

@@ -5,6 +5,7 @@ import * as login from './pages/login.js';
 import * as dashboard from './pages/dashboard.js';
 import * as tasks from './pages/tasks.js';
 import * as task from './pages/task.js';
+import * as workflows from './pages/workflows.js';
 import * as jobs from './pages/jobs.js';
 import * as agents from './pages/agents.js';
 import * as residents from './pages/residents.js';
@@ -19,6 +20,8 @@ const routes = [
   [/^\/dashboard$/, dashboard.render, 'dashboard'],
   [/^\/tasks$/, tasks.render, 'tasks'],
   [/^\/tasks\/([^/]+)$/, task.render, 'tasks'],
+  [/^\/workflows$/, workflows.renderList, 'workflows'],
+  [/^\/workflows\/([^/]+)$/, workflows.renderOne, 'workflows'],
   [/^\/jobs$/, jobs.renderList, 'jobs'],
   [/^\/jobs\/new$/, jobs.renderEdit, 'jobs'],
   [/^\/jobs\/([^/]+)\/edit$/, jobs.renderEdit, 'jobs'],
@@ -41,7 +44,7 @@ const routes = [
 ];
 
 const NAV = [
-  ['dashboard', 'Dashboard'], ['tasks', 'Tasks'], ['jobs', 'Jobs'], ['agents', 'Agents'],
+  ['dashboard', 'Dashboard'], ['tasks', 'Tasks'], ['workflows', 'Workflows'], ['jobs', 'Jobs'], ['agents', 'Agents'],
   ['residents', 'Residents'], ['versions', 'Versions'], ['quarantine', 'Quarantine'], ['alerts', 'Alerts'],
   ['users', 'Users', 'admin'], ['tokens', 'Tokens'], ['audit', 'Audit', 'admin'],
 ];

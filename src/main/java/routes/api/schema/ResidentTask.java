@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * What a resident's instances run (routes.task.TaskRequests): the fields of a task without its key, retry policy,
- * target or callback. A job's task adds retry, target and callback ({@link JobTask}); a submitted task adds the key
- * ({@link TaskRequest}). Classes, not records, so each field is told once. Exactly one of command and shell.
+ * target or callback. A workflow's task adds retry, payload and callback ({@link TaskFields}), and its name and
+ * parents; a job's task also target ({@link JobTask}); a submitted task also the key ({@link TaskRequest}). Classes,
+ * not records, so each field is told once. Exactly one of command and shell.
  */
 @Schema(description = "a task without key, retry, target and callback: what a resident's instances run")
 public class ResidentTask {

@@ -16,5 +16,6 @@ public record TaskFilterRequest(
         @Schema(description = "only the instances of this resident") String resident,
         @Schema(description = "only the task submitted with this idempotency key", maxLength = 128) String key,
         @Schema(description = "true: only tasks that ended failed with no attempt left (the dead-letter view)")
-        Boolean exhausted) {
+        Boolean exhausted,
+        @Schema(description = "only the tasks of this workflow") String workflow) {
 }

@@ -3,8 +3,8 @@ import { api, enc } from '../api.js';
 import { h, replace, table, stateBadge, timeEl, commandText, act, confirmDialog, field, toast, pill } from '../dom.js';
 import { taskFields } from '../forms.js';
 
-const STATES = ['QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
-const FILTERS = ['state', 'type', 'agent', 'job', 'broadcast', 'resident', 'key', 'exhausted'];
+const STATES = ['WAITING', 'QUEUED', 'DISPATCHED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
+const FILTERS = ['state', 'type', 'agent', 'job', 'broadcast', 'resident', 'workflow', 'key', 'exhausted'];
 const PAGE = 50;
 
 export async function render(ctx) {
@@ -20,6 +20,7 @@ export async function render(ctx) {
     job: h('input#filter-job', { value: filter.job, placeholder: 'job id' }),
     broadcast: h('input#filter-broadcast', { value: filter.broadcast, placeholder: 'broadcast id' }),
     resident: h('input#filter-resident', { value: filter.resident, placeholder: 'resident id' }),
+    workflow: h('input#filter-workflow', { value: filter.workflow, placeholder: 'workflow id' }),
     key: h('input#filter-key', { value: filter.key, placeholder: 'key' }),
     exhausted: h('input#filter-exhausted', { type: 'checkbox', checked: filter.exhausted === 'true' }),
   };
@@ -44,7 +45,8 @@ export async function render(ctx) {
   ctx.el.append(
     h('div.page-head', h('h1', 'Tasks'), actions),
     h('form.filters#task-filters', { onsubmit: apply },
-      inputs.state, inputs.type, inputs.agent, inputs.job, inputs.broadcast, inputs.resident, inputs.key,
+      inputs.state, inputs.type, inputs.agent, inputs.job, inputs.broadcast, inputs.resident, inputs.workflow,
+      inputs.key,
       h('label.inline', inputs.exhausted, ' no attempts left'),
       idInput,
       h('button.btn#filter-apply', { type: 'submit' }, 'Filter'),
