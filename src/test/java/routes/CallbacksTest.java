@@ -144,6 +144,7 @@ class CallbacksTest {
         assertThat(body.path("attempt").asInt()).isEqualTo(2);
         assertThat(body.path("agent").asText()).isEqualTo("callback-worker");
         assertThat(body.path("payload").path("image").asText()).isEqualTo("a.png");
+        assertThat(body.path("result").path("width").asInt()).isEqualTo(64);
         assertThat(body.path("events").findValuesAsText("message"))
                 .anyMatch(message -> message.startsWith("failed on callback-worker: no disk; retry 2 of 2"));
         assertThat(callbackEvents(api.task(id))).hasSize(1);

@@ -31,24 +31,27 @@ public class CallbackStore {
     private final JsonCodec json;
     private final TaskQueries queries;
     private final TaskEvents events;
+    private final OutputStore outputs;
     private final CallbackProperties callbacks;
     private final ClaimedOutbox outbox;
     private final Clock clock = Clock.systemUTC();
 
-    public CallbackStore(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events,
+    public CallbackStore(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, OutputStore outputs,
                          CallbackProperties callbacks, ControlProperties control) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
         this.events = events;
+        this.outputs = outputs;
         this.callbacks = callbacks;
         this.outbox = new ClaimedOutbox(sql, "task_callbacks", control.nodeId());
     }
 
     /**
      * In the caller's transaction, the one that ended these tasks for good: a PENDING callback, due now, for each of
-     * them that names a url, holding its view as GET /api/tasks/{id} shows it (with its events) but without its
-     * output. One read finds them among all the tasks given, by the callback column.
+     * them that names a url, holding its view as GET /api/tasks/{id} shows it (with its events and, for a payload
+     * task, the result its worker reported) but without the stdout and stderr of a command. One read finds them
+     * among all the tasks given, by the callback column.
      */
     void ended(Collection<String> taskIds) {
         if (taskIds.isEmpty()) {
@@ -60,7 +63,8 @@ public class CallbackStore {
         long now = clock.millis();
         for (String id : withCallback) {
             TaskView task = queries.find(id).orElseThrow();
-            String body = json.write(task.withEventsAndOutput(events.of(id), null));
+            String result = outputs.of(id, task.attempt()).result();
+            String body = json.write(task.withEventsAndOutput(events.of(id), RecordedOutput.resultOnly(result)));
             sql.sql("INSERT INTO task_callbacks (task_id, url, ended_state, ended_attempt, body, state, attempts,"
                             + " next_attempt_at, claimed_until, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?)")
                     .params(id, task.callback(), task.state(), task.attempt(), body, ClaimedOutbox.PENDING, now, now)

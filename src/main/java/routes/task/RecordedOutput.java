@@ -20,4 +20,9 @@ public record RecordedOutput(@Schema(description = "single-task view only") Stri
 
     /** An attempt that wrote nothing (it has no row). */
     static final RecordedOutput NONE = new RecordedOutput(null, null, false, false, null);
+
+    /** A worker's result alone, as the single-task view shows a payload task's (null when there is none). */
+    static RecordedOutput resultOnly(String result) {
+        return result == null ? null : new RecordedOutput(null, null, false, false, result);
+    }
 }
