@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -105,9 +106,10 @@ public class ReportRecorder {
                 outputs.recordResult(end.taskId(), end.attempt(), result);
             }
         }
-        callbacks.ended(ended);
-        chains.ended(ended);
-        workflows.ended(ended);
+        // each of these reads only the tasks it concerns: most tasks name no callback and belong to no job or workflow
+        callbacks.ended(endedWith(ended, times, TaskQueries.Times::callsBack));
+        chains.ended(endedWith(ended, times, t -> t.jobId() != null));
+        workflows.ended(endedWith(ended, times, t -> t.workflowId() != null));
         return new Recorded(ended, retries);
     }
 
@@ -269,6 +271,11 @@ public class ReportRecorder {
     @Transactional
     public Recorded recordWorkerOutcome(RunReport end, String result) {
         return record(List.of(end), result == null ? Map.of() : Map.of(attemptKey(end), result));
+    }
+
+    private static List<String> endedWith(List<String> ended, Map<String, TaskQueries.Times> times,
+                                          Predicate<TaskQueries.Times> concerned) {
+        return ended.stream().filter(id -> times.containsKey(id) && concerned.test(times.get(id))).toList();
     }
 
     private static String finishedMessage(RunReport report) {

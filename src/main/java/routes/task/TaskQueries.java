@@ -143,8 +143,12 @@ public class TaskQueries {
         return created;
     }
 
-    /** When a task was made, dispatched and started (epoch ms; null when not yet), and its fire's scheduled time. */
-    record Times(String type, long createdAt, Long dispatchedAt, Long startedAt, Long scheduledAt) {
+    /**
+     * When a task was made, dispatched and started (epoch ms; null when not yet), and its fire's scheduled time; and
+     * what else hears of its ending: its job (whose chains it may start), its workflow, whether it names a callback.
+     */
+    record Times(String type, long createdAt, Long dispatchedAt, Long startedAt, Long scheduledAt, String jobId,
+                 String workflowId, boolean callsBack) {
     }
 
     /** The {@link Times} of these tasks, by id, in one query; unknown ids are left out. */
@@ -154,12 +158,14 @@ public class TaskQueries {
             return times;
         }
         String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        sql.sql("SELECT id, type, created_at, dispatched_at, started_at, scheduled_at FROM tasks WHERE id IN ("
+        sql.sql("SELECT id, type, created_at, dispatched_at, started_at, scheduled_at, job_id, workflow_id,"
+                        + " callback IS NOT NULL AS calls_back FROM tasks WHERE id IN ("
                         + marks + ")").params(List.copyOf(ids))
                 .query(rs -> {
                     times.put(rs.getString("id"), new Times(rs.getString("type"), rs.getLong("created_at"),
                             rs.getObject("dispatched_at", Long.class), rs.getObject("started_at", Long.class),
-                            rs.getObject("scheduled_at", Long.class)));
+                            rs.getObject("scheduled_at", Long.class), rs.getString("job_id"),
+                            rs.getString("workflow_id"), rs.getBoolean("calls_back")));
                 });
         return times;
     }
