@@ -17,7 +17,7 @@ import routes.redis.RedisKeys;
 
 /**
  * Draining: the agent takes no new work, hands what waits in its inbox back to control, and lets what runs finish.
- * Two ways in: an operator's drain request (the {@code draining} set in Redis, read at every heartbeat; the agent
+ * Two ways in: an operator's drain request (the {@code drains} set in Redis, read with every heartbeat; the agent
  * stays up, idle, until the request is withdrawn), or a stop (SIGTERM): then the agent waits for its running
  * tasks up to {@code caravan.agent.drain-grace}, kills what still runs (reported FAILED, with the reason) and
  * only then lets the application shut down.
@@ -65,9 +65,11 @@ public class AgentDrain {
         return requested || stopping;
     }
 
-    /** At every heartbeat: follows the operator's drain request, and hands back what reached the inbox. */
-    public void check() {
-        boolean now = Boolean.TRUE.equals(redis.opsForSet().isMember(keys.drains(), agent.id()));
+    /**
+     * At every heartbeat: follows the operator's drain request (read with the heartbeat), and hands back what reached
+     * the inbox.
+     */
+    public void follow(boolean now) {
         if (now != requested) {
             log.info(now ? "Draining on request: taking no new work, inbox handed back"
                     : "Drain request withdrawn: taking work again");

@@ -16,6 +16,7 @@ import routes.config.AlertDeliveryProperties;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.config.Wakeups;
 import routes.webhook.ClaimedOutbox;
 
 /**
@@ -36,11 +37,21 @@ public class AlertDeliveryStore {
     private final ClaimedOutbox outbox;
     private final Clock clock = Clock.systemUTC();
 
-    public AlertDeliveryStore(JdbcClient sql, JsonCodec json, AlertDeliveryProperties delivery, ControlProperties control) {
+    public AlertDeliveryStore(JdbcClient sql, JsonCodec json, AlertDeliveryProperties delivery, ControlProperties control,
+                              Wakeups wakeups) {
         this.sql = sql;
         this.json = json;
         this.delivery = delivery;
-        this.outbox = new ClaimedOutbox(sql, "alert_deliveries", control.nodeId());
+        this.outbox = new ClaimedOutbox(sql, "alert_deliveries", control.nodeId(), wakeups.create());
+    }
+
+    /**
+     * Waits until deliveries may be due again: one that failed on this node is due again, the last look found a full
+     * page, or {@code caravan.alerts.delivery.check-millis} passed (what other nodes left). New deliveries need no
+     * wait: they are attempted as they are recorded.
+     */
+    public void awaitDue() throws InterruptedException {
+        outbox.awaitDue(delivery.checkMillis());
     }
 
     /**

@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param backoff     the wait after the first failed attempt; it doubles after each further one
  * @param maxBackoff  the longest wait between two attempts
  * @param timeout     the longest one attempt may take: a webhook's answer, the mail server's connection and replies
- * @param checkMillis how often a control node looks for deliveries that are due (a retry, or one a node that died
- *                    had taken)
+ * @param checkMillis the longest a control node waits before it looks for deliveries that are due (one a node that
+ *                    died had taken; one that failed on this node is tried again at its time)
  * @param mailFrom    the sender of alert emails (From:)
  */
 @ConfigurationProperties("caravan.alerts.delivery")

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param backoff     the wait after the first failed attempt; it doubles after each further one (with jitter)
  * @param maxBackoff  the longest wait between two attempts
  * @param timeout     the longest one attempt may take, connecting and answering
- * @param checkMillis how often a control node looks for callbacks that are due
+ * @param checkMillis the longest a control node waits before it looks for due callbacks (it looks at once when a task
+ *                    that names one ended here, and when one that failed here is due again)
  */
 @ConfigurationProperties("caravan.callbacks")
 public record CallbackProperties(String secret, List<String> allowedUrls, int attempts, Duration backoff,

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryBackoff          wait before a task's first retry when its retry policy names none
  * @param retryMaxBackoff       longest wait between retries when its retry policy names none
  * @param maxAttemptsLimit      most attempts a task may ask for
- * @param retryCheckMillis      how often due retries are put back in their queues
+ * @param retryCheckMillis      the longest the retry loop waits between looks at the retries set (it wakes at the next
+ *                              due retry it knows of), and how often it asks SQL for retries Redis lost
  */
 @ConfigurationProperties("caravan.tasks")
 public record TaskProperties(int defaultTimeoutSeconds, int maxTimeoutSeconds, int maxBatch, int pageSizeLimit,

@@ -87,6 +87,10 @@ public class TaskQueues {
     private final RedisKeys keys;
     private final JsonCodec json;
 
+    private static final long TYPES_READ_MILLIS = 10_000;
+    private volatile Set<String> knownTypes;
+    private volatile long typesReadAt;
+
     public TaskQueues(StringRedisTemplate redis, RedisKeys keys, JsonCodec json) {
         this.redis = redis;
         this.keys = keys;
@@ -104,6 +108,10 @@ public class TaskQueues {
 
     /** Puts new tasks in their queues, a few hundred per round trip. */
     public void enqueueAll(List<TaskView> tasks) {
+        Set<String> types = knownTypes;
+        if (types != null && tasks.stream().anyMatch(task -> !types.contains(task.type()))) {
+            knownTypes = null;
+        }
         for (int from = 0; from < tasks.size(); from += ENQUEUE_CHUNK) {
             List<TaskView> chunk = tasks.subList(from, Math.min(tasks.size(), from + ENQUEUE_CHUNK));
             List<String> scriptKeys = new ArrayList<>(1 + 2 * chunk.size());
@@ -198,6 +206,34 @@ public class TaskQueues {
             redis.convertAndSend(keys.cancelChannel(), task.id());
         }
         redis.delete(keys.task(task.id()));
+    }
+
+    /**
+     * Whether any queue holds a task: every queue's length in one round trip. The task types are read again every
+     * {@value #TYPES_READ_MILLIS} ms, and at once after this node queued a type it had not seen.
+     */
+    public boolean anyQueued() {
+        long now = System.currentTimeMillis();
+        Set<String> known = knownTypes;
+        if (known == null || now - typesReadAt >= TYPES_READ_MILLIS) {
+            known = types();
+            knownTypes = known;
+            typesReadAt = now;
+        }
+        Set<String> types = known;
+        if (types.isEmpty()) {
+            return false;
+        }
+        List<Object> lengths = redis.executePipelined((RedisCallback<Object>) c -> {
+            StringRedisConnection connection = (StringRedisConnection) c;
+            for (String type : types) {
+                for (String priority : PRIORITIES) {
+                    connection.lLen(keys.queue(type, priority));
+                }
+            }
+            return null;
+        });
+        return lengths.stream().anyMatch(length -> length instanceof Long n && n > 0);
     }
 
     /** A queue's depth and the id of the task at its head (the next to go; null when it is empty). */

@@ -24,7 +24,10 @@ import routes.redis.TimeWheel;
 public class FirePlanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(FirePlanner.class);
-    /** A planned fire this much past its time and still in SQL only is put back on the wheel. */
+    /**
+     * A planned fire this much past its time and still in SQL only is put back on the wheel; SQL is asked for such
+     * fires this often.
+     */
     private static final long OVERDUE_MILLIS = 3000;
     private static final int JOBS_PER_TRANSACTION = 1000;
     private static final int MOST_FIRES_PER_JOB = 1000;
@@ -36,6 +39,7 @@ public class FirePlanner {
     private final JobProperties properties;
     private final Timer passes;
     private final Clock clock = Clock.systemUTC();
+    private long overdueCheckedAt;
 
     public FirePlanner(FireStore fires, JobStore jobs, Schedules schedules, TimeWheel wheel, JobProperties properties,
                        MeterRegistry meters) {
@@ -62,7 +66,9 @@ public class FirePlanner {
             List<PlannedFire> planned = fires.planned();
             wheel.add(planned);
             LOG.info("Time wheel built from SQL with {} planned fires", planned.size());
-        } else {
+        } else if (clock.millis() - overdueCheckedAt >= OVERDUE_MILLIS) {
+            // as often as a fire can become overdue, not at every pass
+            overdueCheckedAt = clock.millis();
             List<PlannedFire> overdue = fires.plannedBefore(clock.millis() - OVERDUE_MILLIS);
             if (!overdue.isEmpty()) {
                 wheel.add(overdue);
@@ -83,6 +89,9 @@ public class FirePlanner {
         long horizon = now + properties.planAhead().toMillis();
         for (int round = 0; round < 1000; round++) {
             List<Job> due = jobs.toPlan(lead, JOBS_PER_TRANSACTION);
+            if (due.isEmpty()) {
+                break;
+            }
             List<JobStore.Plan> plans = new ArrayList<>(due.size());
             for (Job job : due) {
                 plans.add(plan(job, now, horizon));

@@ -1,5 +1,6 @@
 package routes.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.StringRedisConnection;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -65,10 +67,29 @@ public class AgentRegistry {
             return reply
             """, List.class);
 
-    /** The status first, then the heartbeat: an agent is never live without its status. */
-    public void heartbeat(AgentStatus status) {
-        redis.opsForValue().set(keys.agent(status.id()), json.write(status));
-        redis.execute(HEARTBEAT, List.of(keys.agents()), status.id());
+    /**
+     * The status first, then the heartbeat: an agent is never live without its status. In the same round trip, whether
+     * an operator asks the agent to drain (the drain requests set), which the agent follows. All in one pipeline,
+     * which keeps their order (the script goes as EVAL, which a pipeline cannot retry as EVALSHA).
+     */
+    public boolean heartbeat(AgentStatus status) {
+        byte[] statusKey = bytes(keys.agent(status.id()));
+        byte[] statusValue = bytes(json.write(status));
+        byte[] script = bytes(HEARTBEAT.getScriptAsString());
+        byte[] agents = bytes(keys.agents());
+        byte[] drains = bytes(keys.drains());
+        byte[] id = bytes(status.id());
+        List<Object> replies = redis.executePipelined((RedisCallback<Object>) connection -> {
+            connection.stringCommands().set(statusKey, statusValue);
+            connection.scriptingCommands().eval(script, ReturnType.INTEGER, 1, agents, id);
+            connection.setCommands().sIsMember(drains, id);
+            return null;
+        });
+        return Boolean.TRUE.equals(replies.get(2));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Every agent that ever sent a heartbeat (or that Redis was restored with), live or dead. */
@@ -126,26 +147,42 @@ public class AgentRegistry {
     }
 
     /**
+     * What one look at the heartbeats found: the dead agents, each with the silence that proved it; every agent known;
+     * and how long (ms) until another could be found dead, the moment to look again.
+     */
+    public record Silence(Map<String, Duration> dead, List<String> ids, long lookAgainInMillis) {
+    }
+
+    /**
      * Dead agents, each with the silence that proved it: longer than the agent timeout, or longer than the
      * disconnected timeout while no Redis connection carries the agent's name (its process is gone: the kernel
-     * closed its sockets), which is how a kill -9 is seen in about two seconds instead of the agent timeout.
+     * closed its sockets), which is how a kill -9 is seen in about two seconds instead of the agent timeout. With
+     * them, when to look again: as soon as the quietest live agent passes the next of these two silences.
      */
-    public Map<String, Duration> silent() {
+    public Silence silence() {
         Map<String, Duration> silent = new LinkedHashMap<>();
         List<String> late = new ArrayList<>();
-        heartbeats().forEach((id, age) -> {
-            if (age > dispatcher.agentTimeout().toMillis()) {
-                silent.put(id, dispatcher.agentTimeout());
-            } else if (age > dispatcher.disconnectedTimeout().toMillis()) {
-                late.add(id);
+        long agentTimeout = dispatcher.agentTimeout().toMillis();
+        long disconnectedTimeout = dispatcher.disconnectedTimeout().toMillis();
+        long lookAgainIn = Long.MAX_VALUE;
+        Map<String, Long> heartbeats = heartbeats();
+        for (Map.Entry<String, Long> heartbeat : heartbeats.entrySet()) {
+            long age = heartbeat.getValue();
+            if (age > agentTimeout) {
+                silent.put(heartbeat.getKey(), dispatcher.agentTimeout());
+            } else if (age > disconnectedTimeout) {
+                late.add(heartbeat.getKey());
+                lookAgainIn = Math.min(lookAgainIn, agentTimeout - age + 1);
+            } else {
+                lookAgainIn = Math.min(lookAgainIn, disconnectedTimeout - age + 1);
             }
-        });
+        }
         Set<String> connected = late.isEmpty() ? null : connectedAgents();
         if (connected != null) {
             late.stream().filter(id -> !connected.contains(id))
                     .forEach(id -> silent.put(id, dispatcher.disconnectedTimeout()));
         }
-        return silent;
+        return new Silence(silent, List.copyOf(heartbeats.keySet()), lookAgainIn);
     }
 
     /** Whether the agent's inbox or in-flight list holds the entry "taskId:attempt". */

@@ -19,23 +19,17 @@ import routes.config.ControlRole;
 @ControlRole
 public class ControlNodes {
 
-    /** KEYS[1] control nodes sorted set; ARGV[1] node id. Records a heartbeat at Redis's time. */
-    private static final RedisScript<Long> BEAT = RedisScript.of("""
+    /**
+     * Records a heartbeat at Redis's time and looks at the others' in the same step. KEYS[1] control nodes sorted
+     * set; ARGV[1] node id, ARGV[2] silence (ms) that makes a node dead. Returns the ids of the nodes silent for
+     * longer.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> BEAT = RedisScript.of("""
             local t = redis.call('TIME')
             local now = t[1] * 1000 + math.floor(t[2] / 1000)
             redis.call('ZADD', KEYS[1], now, ARGV[1])
-            return now
-            """, Long.class);
-
-    /**
-     * KEYS[1] control nodes sorted set; ARGV[1] silence (ms) that makes a node dead. Returns the ids of the nodes
-     * silent for longer, at Redis's time.
-     */
-    @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SILENT = RedisScript.of("""
-            local t = redis.call('TIME')
-            local now = t[1] * 1000 + math.floor(t[2] / 1000)
-            return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[1])))
+            return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
             """, List.class);
 
     /**
@@ -77,17 +71,19 @@ public class ControlNodes {
         this.control = control;
     }
 
-    public void beat() {
-        redis.execute(BEAT, List.of(keys.controls()), control.nodeId());
+    /** This node is alive; returns the nodes that are not (silent past the node timeout). */
+    @SuppressWarnings("unchecked")
+    public List<String> beat() {
+        List<String> silent = redis.execute(BEAT, List.of(keys.controls()), control.nodeId(),
+                Long.toString(control.nodeTimeout().toMillis()));
+        return silent == null ? List.of() : silent;
     }
 
-    /** Adopts the pending work of every control node that is dead; returns what it adopted. */
-    @SuppressWarnings("unchecked")
-    public List<Adopted> adoptDead() {
+    /** Adopts the pending work of these dead control nodes; returns what it adopted. */
+    public List<Adopted> adoptDead(List<String> silent) {
         String silence = Long.toString(control.nodeTimeout().toMillis());
-        List<String> silent = redis.execute(SILENT, List.of(keys.controls()), silence);
         List<Adopted> adopted = new ArrayList<>();
-        for (String node : silent == null ? List.<String>of() : silent) {
+        for (String node : silent) {
             if (node.equals(control.nodeId())) {
                 continue;
             }

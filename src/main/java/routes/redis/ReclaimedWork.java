@@ -11,6 +11,9 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
+import routes.config.DispatcherProperties;
+import routes.config.Wakeup;
+import routes.config.Wakeups;
 import routes.message.ReclaimedEntry;
 
 /**
@@ -57,10 +60,11 @@ public class ReclaimedWork {
     /**
      * Moves all of the hand-back list, and all of each agent's drained list as "agent|entry|drained" with that
      * list's agent, to this node's reclaiming list. KEYS[1] hand-back list, KEYS[2] this node's reclaiming list,
-     * KEYS[2+i] agent i's drained list; ARGV[1] "drained", ARGV[1+i] agent i's id. Returns how many moved.
+     * KEYS[2+i] agent i's drained list; ARGV[1] "drained", ARGV[1+i] agent i's id. Returns all the reclaiming list
+     * then holds.
      */
-    private static final RedisScript<Long> TAKE_HANDED_BACK = RedisScript.of("""
-            local moved = 0
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> TAKE_HANDED_BACK = RedisScript.of("""
             for i = 1, #KEYS do
               if i ~= 2 then
                 local entries = redis.call('LRANGE', KEYS[i], 0, -1)
@@ -71,26 +75,38 @@ public class ReclaimedWork {
                   redis.call('RPUSH', KEYS[2], entry)
                 end
                 redis.call('DEL', KEYS[i])
-                moved = moved + #entries
               end
             end
-            return moved
-            """, Long.class);
+            return redis.call('LRANGE', KEYS[2], 0, -1)
+            """, List.class);
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final AgentRegistry agents;
     private final String nodeId;
     private final Counter failovers;
+    private final long checkMillis;
+    private final Wakeup wakeup;
 
     public ReclaimedWork(StringRedisTemplate redis, RedisKeys keys, AgentRegistry agents, ControlProperties control,
-                         MeterRegistry meters) {
+                         DispatcherProperties dispatcher, MeterRegistry meters, Wakeups wakeups) {
         this.redis = redis;
         this.keys = keys;
         this.agents = agents;
         this.nodeId = control.nodeId();
+        this.checkMillis = dispatcher.failoverCheckMillis();
+        this.wakeup = wakeups.create();
         this.failovers = Counter.builder("caravan.failovers")
                 .description("agents declared dead, whose work was taken back").register(meters);
+    }
+
+    /**
+     * Waits for the next check: until the quietest live agent could be found dead (its heartbeat passes the
+     * disconnected timeout or the agent timeout, as the last check saw it), and at most
+     * {@code caravan.dispatcher.failover-check-millis} (drains, lapsed worker leases, late agents' connections).
+     */
+    public void awaitNextCheck() throws InterruptedException {
+        wakeup.await(checkMillis);
     }
 
     /**
@@ -98,9 +114,14 @@ public class ReclaimedWork {
      * list, and returns all that list holds (with what an earlier, interrupted round left there), as it holds them
      * ("agent|taskId:attempt|why": see {@link ReclaimedEntry#parse}).
      */
+    @SuppressWarnings("unchecked")
     public List<String> reclaim() {
         // only heartbeats are read here, every check: the script itself checks again, atomically
-        agents.silent().forEach((id, silence) -> {
+        AgentRegistry.Silence found = agents.silence();
+        if (found.lookAgainInMillis() < Long.MAX_VALUE) {
+            wakeup.at(System.currentTimeMillis() + found.lookAgainInMillis());
+        }
+        found.dead().forEach((id, silence) -> {
             List<?> reclaimed = redis.execute(RECLAIM,
                     List.of(keys.agents(), keys.inbox(id), keys.inflight(id), keys.reclaiming(nodeId)),
                     id, Long.toString(silence.toMillis()), ReclaimedEntry.DEAD);
@@ -110,12 +131,11 @@ public class ReclaimedWork {
         });
         List<String> lists = new ArrayList<>(List.of(keys.handedBack(), keys.reclaiming(nodeId)));
         List<String> args = new ArrayList<>(List.of(ReclaimedEntry.DRAINED));
-        for (String agent : agents.ids()) {
+        for (String agent : found.ids()) {
             lists.add(keys.drained(agent));
             args.add(agent);
         }
-        redis.execute(TAKE_HANDED_BACK, lists, args.toArray());
-        List<String> held = redis.opsForList().range(keys.reclaiming(nodeId), 0, -1);
+        List<String> held = redis.execute(TAKE_HANDED_BACK, lists, args.toArray());
         return held == null ? List.of() : held;
     }
 

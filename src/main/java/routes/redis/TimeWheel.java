@@ -12,6 +12,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
 import routes.config.JobProperties;
+import routes.config.Wakeup;
+import routes.config.Wakeups;
 import routes.message.PlannedFire;
 
 /**
@@ -39,19 +41,25 @@ public class TimeWheel {
             return {'', head[2]}
             """, List.class);
 
-    /** Longest nap between looks at the wheel: a fire planned while napping is late by at most this. */
-    private static final long NAP_MILLIS = 100;
+    /**
+     * Longest wait between looks at the wheel. Between looks the taker sleeps until the head of the wheel is due, or
+     * until this node adds an earlier fire; fires that another node adds are that node's to take on time (this look
+     * takes them when that node stopped).
+     */
+    private static final long LOOK_MILLIS = 5000;
     private static final int ADD_CHUNK = 1000;
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final JobProperties jobs;
     private final Clock clock = Clock.systemUTC();
+    private final Wakeup wakeup;
 
-    public TimeWheel(StringRedisTemplate redis, RedisKeys keys, JobProperties jobs) {
+    public TimeWheel(StringRedisTemplate redis, RedisKeys keys, JobProperties jobs, Wakeups wakeups) {
         this.redis = redis;
         this.keys = keys;
         this.jobs = jobs;
+        this.wakeup = wakeups.create();
     }
 
     public void add(Collection<PlannedFire> fires) {
@@ -63,6 +71,7 @@ public class TimeWheel {
             }
             redis.opsForZSet().add(keys.wheel(), chunk);
         }
+        all.stream().mapToLong(PlannedFire::scheduledAt).min().ifPresent(wakeup::at);
     }
 
     /** Puts back due entries as they were taken ("jobId@scheduledAt"), scored by their time. */
@@ -79,30 +88,23 @@ public class TimeWheel {
     }
 
     /**
-     * Waits up to a second for fires to fall due and takes them (at most the configured batch), as the wheel holds
-     * them ("jobId@scheduledAt"). Taking is atomic: two control nodes never take the same entry.
+     * Takes the due fires (at most the configured batch), as the wheel holds them ("jobId@scheduledAt"); when none is
+     * due, waits until one is (see {@link #LOOK_MILLIS}) and takes none. Taking is atomic: two control nodes never
+     * take the same entry.
      */
     public List<String> takeDue() throws InterruptedException {
-        long deadline = clock.millis() + 1000;
-        while (true) {
-            long now = clock.millis();
-            List<?> answer = redis.execute(TAKE, List.of(keys.wheel()), Long.toString(now),
-                    Integer.toString(jobs.takeBatch()));
-            if (answer != null && !answer.isEmpty() && !"".equals(answer.get(0))) {
-                List<String> due = new ArrayList<>(answer.size());
-                answer.forEach(member -> due.add((String) member));
-                return due;
-            }
-            long nap = NAP_MILLIS;
-            if (answer != null && answer.size() == 2) {
-                nap = Math.min(nap, Long.parseLong((String) answer.get(1)) - now);
-            }
-            nap = Math.min(nap, deadline - now);
-            if (nap <= 0 && now >= deadline) {
-                return List.of();
-            }
-            Thread.sleep(Math.max(1, nap));
+        List<?> answer = redis.execute(TAKE, List.of(keys.wheel()), Long.toString(clock.millis()),
+                Integer.toString(jobs.takeBatch()));
+        if (answer != null && !answer.isEmpty() && !"".equals(answer.get(0))) {
+            List<String> due = new ArrayList<>(answer.size());
+            answer.forEach(member -> due.add((String) member));
+            return due;
         }
+        if (answer != null && answer.size() == 2) {
+            wakeup.at(Long.parseLong((String) answer.get(1)));
+        }
+        wakeup.await(LOOK_MILLIS);
+        return List.of();
     }
 
     /** False when Redis lost the wheel (restarted empty or flushed) since it was last built. */

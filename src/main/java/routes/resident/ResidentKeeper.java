@@ -21,7 +21,9 @@ import routes.task.TaskView;
  * {@code caravan.residents.min-uptime}); missing instances are started once that wait is over; surplus ones (the
  * number was lowered) are cancelled, those not yet running and the newest first. An instance whose agent dies is
  * not missing: failover re-queues it and it runs elsewhere. The residents' rows are locked for the pass, so two
- * control nodes never both start the same missing instance.
+ * control nodes never both start the same missing instance. Passes run every {@code caravan.residents.check-millis}
+ * while there are residents; while there are none, every {@value #IDLE_LOOK_MILLIS} ms, and at once when one is made,
+ * changed or scaled on this node.
  */
 @Component
 @ControlRole
@@ -30,8 +32,11 @@ public class ResidentKeeper {
     private final ResidentStore residents;
     private final TaskStore tasks;
     private final TaskQueries taskQueries;
+    private static final long IDLE_LOOK_MILLIS = 10_000;
+
     private final ResidentProperties properties;
     private final Clock clock = Clock.systemUTC();
+    private volatile boolean residentsSeen = true;
 
     public ResidentKeeper(ResidentStore residents, TaskStore tasks, TaskQueries taskQueries,
                           ResidentProperties properties) {
@@ -45,12 +50,20 @@ public class ResidentKeeper {
     public record Kept(List<TaskView> started, List<TaskView> cancelled) {
     }
 
+    /** Waits for the next pass (see the class). */
+    public void awaitPass() throws InterruptedException {
+        residents.awaitChange(residentsSeen ? properties.checkMillis()
+                : Math.max(properties.checkMillis(), IDLE_LOOK_MILLIS));
+    }
+
     @Transactional(isolation = Isolation.READ_COMMITTED)
     public Kept keep() {
         long now = clock.millis();
         List<TaskView> started = new ArrayList<>();
         List<TaskView> cancelled = new ArrayList<>();
-        for (Resident resident : residents.lockAll()) {
+        List<Resident> all = residents.lockAll();
+        residentsSeen = !all.isEmpty();
+        for (Resident resident : all) {
             Resident counted = countEnded(resident);
             List<ResidentView.Instance> alive = residents.alive(resident.id());
             int missing = resident.instances() - alive.size();

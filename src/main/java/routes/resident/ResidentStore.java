@@ -16,9 +16,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.config.Wakeup;
+import routes.config.Wakeups;
 import routes.domain.Conflict;
 import routes.domain.NotFound;
 import routes.domain.Page;
+import routes.logs.AfterCommit;
 import routes.message.SecretEnv;
 import routes.message.TaskSpec;
 import routes.task.TaskQueries;
@@ -41,12 +44,22 @@ public class ResidentStore {
     private final TaskStore tasks;
     private final TaskQueries taskQueries;
     private final Clock clock = Clock.systemUTC();
+    private final Wakeup changes;
 
-    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks, TaskQueries taskQueries) {
+    public ResidentStore(JdbcClient sql, JsonCodec json, TaskStore tasks, TaskQueries taskQueries, Wakeups wakeups) {
         this.sql = sql;
         this.json = json;
         this.tasks = tasks;
         this.taskQueries = taskQueries;
+        this.changes = wakeups.create();
+    }
+
+    /**
+     * Waits for at most this long, or until a resident is made, changed or scaled on this node (once that change
+     * committed): the keeping pass then starts its instances at once.
+     */
+    void awaitChange(long atMostMillis) throws InterruptedException {
+        changes.await(atMostMillis);
     }
 
     @Transactional
@@ -61,6 +74,7 @@ public class ResidentStore {
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
         }
+        AfterCommit.run(changes::now);
         return get(id);
     }
 
@@ -78,6 +92,7 @@ public class ResidentStore {
         } catch (DuplicateKeyException taken) {
             throw nameTaken(spec.name());
         }
+        AfterCommit.run(changes::now);
         return get(id);
     }
 
@@ -86,6 +101,7 @@ public class ResidentStore {
         resident(id);
         sql.sql("UPDATE residents SET instances = ?, updated_at = ? WHERE id = ?")
                 .params(instances, clock.millis(), id).update();
+        AfterCommit.run(changes::now);
         return get(id);
     }
 

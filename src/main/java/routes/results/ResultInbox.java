@@ -110,6 +110,7 @@ public class ResultInbox implements SmartInitializingSingleton {
     private static final int MOST_HINTS = 1000;
     private static final Duration WAIT = RedisConfig.BLOCKING_WAIT;
     private static final int BATCH = 200;
+    private static final long QUIET_LOOK_MILLIS = 5000;
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -119,6 +120,8 @@ public class ResultInbox implements SmartInitializingSingleton {
     private final Loop loop;
     private final AgentRegistry registry;
     private long rotation;
+    private volatile boolean quiet;
+    private volatile long lookAgainAt;
 
     public ResultInbox(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, ControlProperties control,
                        Quarantine quarantine, AgentRegistry registry) {
@@ -145,14 +148,27 @@ public class ResultInbox implements SmartInitializingSingleton {
 
     /**
      * Takes what reports there are, up to a batch; when there are none, waits up to a second for an agent to say it
-     * reported, and looks again.
+     * reported, and looks again if one did. While no agent says so, only the wait is repeated: the lists are looked
+     * at again only every {@value #QUIET_LOOK_MILLIS} ms, for what control must take again (the results list has no
+     * hint: reports adopted from a dead node, replayed from the quarantine), and at once after this node put some
+     * back.
      */
     public List<ReceivedReport> take() {
-        List<String> taken = takeNow();
+        List<String> taken = quiet && System.currentTimeMillis() < lookAgainAt ? List.of() : takeNow();
         if (taken.isEmpty()) {
+            if (!quiet) {
+                quiet = true;
+                lookAgainAt = System.currentTimeMillis() + QUIET_LOOK_MILLIS;
+            }
             // a rotation, not a pop: a hint stays until the agent's list is found empty
-            redis.opsForList().move(keys.reported(), Direction.LEFT, keys.reported(), Direction.RIGHT, WAIT);
-            taken = takeNow();
+            String hint = redis.opsForList().move(keys.reported(), Direction.LEFT, keys.reported(), Direction.RIGHT,
+                    WAIT);
+            if (hint != null) {
+                taken = takeNow();
+            }
+        }
+        if (!taken.isEmpty() || System.currentTimeMillis() >= lookAgainAt) {
+            quiet = false;
         }
         return taken.stream().map(this::parse).toList();
     }
@@ -174,9 +190,17 @@ public class ResultInbox implements SmartInitializingSingleton {
      * The agents whose reports lists to look at: every agent known (dead ones too: their last reports are taken),
      * and any that said it reported; each time starting with the next one, so that no agent waits behind a busy one.
      */
+    @SuppressWarnings("unchecked")
     private List<String> reporting() {
-        Set<String> agents = new LinkedHashSet<>(registry.ids());
-        List<String> hints = redis.opsForList().range(keys.reported(), 0, MOST_HINTS - 1);
+        // the agents and the hints in one round trip
+        List<Object> replies = redis.executePipelined((RedisCallback<Object>) c -> {
+            StringRedisConnection connection = (StringRedisConnection) c;
+            connection.zRange(keys.agents(), 0, -1);
+            connection.lRange(keys.reported(), 0, MOST_HINTS - 1);
+            return null;
+        });
+        Set<String> agents = new LinkedHashSet<>((Set<String>) replies.get(0));
+        List<String> hints = (List<String>) replies.get(1);
         for (String hint : hints == null ? List.<String>of() : hints) {
             if (AGENT_ID.matcher(hint).matches()) {
                 agents.add(hint);
@@ -224,6 +248,7 @@ public class ResultInbox implements SmartInitializingSingleton {
     /** Reports that failed on their own and have tries left go to the end of the results list. */
     public void tryLater(List<ReceivedReport> reports) {
         if (!reports.isEmpty()) {
+            quiet = false;
             redis.execute(TRY_LATER, List.of(ingesting, keys.results()),
                     reports.stream().map(ReceivedReport::raw).toArray(Object[]::new));
         }
@@ -231,6 +256,7 @@ public class ResultInbox implements SmartInitializingSingleton {
 
     /** Reports whose batch could not be stored (a store is down) go back to the head, to be taken again. */
     public void putBack(List<ReceivedReport> reports) {
+        quiet = false;
         redis.execute(PUT_BACK, List.of(ingesting, keys.results()),
                 reports.stream().map(ReceivedReport::raw).toArray(Object[]::new));
     }

@@ -12,6 +12,8 @@ import routes.config.CallbackProperties;
 import routes.config.ControlProperties;
 import routes.config.ControlRole;
 import routes.config.JsonCodec;
+import routes.config.Wakeups;
+import routes.logs.AfterCommit;
 import routes.message.RetryPolicy;
 import routes.message.TaskState;
 import routes.webhook.ClaimedOutbox;
@@ -21,7 +23,7 @@ import routes.webhook.ClaimedOutbox;
  * in the transaction that ends the task, with the task's view as it ended. PENDING until DELIVERED or, after its
  * last attempt (or when its url is refused at send time), FAILED. A failed attempt makes it due again after a
  * backoff that doubles with each failure. One node at a time attempts a due callback ({@link ClaimedOutbox}). Every
- * attempt is an event of the task.
+ * attempt is an event of the task. The loop that sends them waits while none can be due ({@link #awaitDue}).
  */
 @Component
 @ControlRole
@@ -37,14 +39,23 @@ public class CallbackStore {
     private final Clock clock = Clock.systemUTC();
 
     public CallbackStore(JdbcClient sql, JsonCodec json, TaskQueries queries, TaskEvents events, OutputStore outputs,
-                         CallbackProperties callbacks, ControlProperties control) {
+                         CallbackProperties callbacks, ControlProperties control,
+                         Wakeups wakeups) {
         this.sql = sql;
         this.json = json;
         this.queries = queries;
         this.events = events;
         this.outputs = outputs;
         this.callbacks = callbacks;
-        this.outbox = new ClaimedOutbox(sql, "task_callbacks", control.nodeId());
+        this.outbox = new ClaimedOutbox(sql, "task_callbacks", control.nodeId(), wakeups.create());
+    }
+
+    /**
+     * Waits until callbacks may be due: a task that names one ended on this node, one that failed here is due again,
+     * the last look found a full page, or {@code caravan.callbacks.check-millis} passed.
+     */
+    public void awaitDue() throws InterruptedException {
+        outbox.awaitDue(callbacks.checkMillis());
     }
 
     /**
@@ -69,6 +80,9 @@ public class CallbackStore {
                             + " next_attempt_at, claimed_until, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?)")
                     .params(id, task.callback(), task.state(), task.attempt(), body, ClaimedOutbox.PENDING, now, now)
                     .update();
+        }
+        if (!withCallback.isEmpty()) {
+            AfterCommit.run(outbox::recorded);
         }
     }
 
