@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hawt.springboot.HawtioEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,12 +18,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.Scheduler;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.web.SecurityFilterChain;
+import routes.health.AgentHealthServer;
 import routes.support.Api;
 import routes.support.Cluster;
 
@@ -244,6 +255,25 @@ class DispatchTest {
         assertThat(page.path("total").asInt()).isGreaterThan(1);
         assertThat(api.get("/api/tasks?state=DONE").status()).isEqualTo(400);
         assertThat(api.get("/api/tasks?limit=abc").status()).isEqualTo(400);
+    }
+
+    @Test
+    void anAgentStartsNoServletContainerNorTheSqlStoreAndServesItsHealthAlone() throws Exception {
+        assertThat(agentA2).isNotInstanceOf(WebServerApplicationContext.class);
+        for (Class<?> absent : List.of(DataSource.class, Scheduler.class, MeterRegistry.class, SecurityFilterChain.class,
+                HawtioEndpoint.class)) {
+            assertThat(agentA2.getBeanNamesForType(absent)).as(absent.getSimpleName()).isEmpty();
+        }
+        int port = agentA2.getBean(AgentHealthServer.class).port();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String probe : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + probe))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(probe).isEqualTo(200);
+            assertThat(answer.body()).as(probe).isEqualTo("{\"status\":\"UP\"}");
+        }
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 
     @Test

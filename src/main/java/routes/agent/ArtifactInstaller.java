@@ -33,6 +33,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -73,12 +74,18 @@ public class ArtifactInstaller {
 
     private final Path versionsDir;
     private final Path downloads;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final long maxBytes;
     private final long maxUnpackedBytes;
     private final Duration timeout;
 
     public ArtifactInstaller(Path versionsDir, HttpClient http, long maxBytes, long maxUnpackedBytes,
+                             Duration timeout) {
+        this(versionsDir, supplied(Objects.requireNonNull(http, "http")), maxBytes, maxUnpackedBytes, timeout);
+    }
+
+    /** With the HTTP client asked for at each download (an agent makes its client, and its thread, at the first). */
+    public ArtifactInstaller(Path versionsDir, Supplier<HttpClient> http, long maxBytes, long maxUnpackedBytes,
                              Duration timeout) {
         this.maxUnpackedBytes = maxUnpackedBytes;
         this.versionsDir = Objects.requireNonNull(versionsDir, "versionsDir");
@@ -92,6 +99,10 @@ public class ArtifactInstaller {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
         this.timeout = timeout;
+    }
+
+    private static Supplier<HttpClient> supplied(HttpClient http) {
+        return () -> http;
     }
 
     /** Deletes what an install cut short by a crash left: downloads and half-unpacked versions. */
@@ -236,7 +247,7 @@ public class ArtifactInstaller {
     /** Streams the body into {@code file}, hashing as it goes, and stops as soon as it passes the size limit. */
     private Download download(URI url, Path file) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new ArtifactRejected("GET " + url + " answered HTTP " + response.statusCode()

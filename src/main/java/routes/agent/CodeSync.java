@@ -55,6 +55,7 @@ public class CodeSync {
         return thread;
     });
     private final Clock clock = Clock.systemUTC();
+    private HttpClient http;
 
     public CodeSync(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, AgentCode code, InstallRetries retries,
                     AgentProperties agent) {
@@ -64,15 +65,22 @@ public class CodeSync {
         this.code = code;
         this.retries = retries;
         this.downloadTimeout = agent.downloadTimeout();
-        this.installer = new ArtifactInstaller(code.root(),
-                HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(10)).build(),
-                agent.maxArtifactSize().toBytes(), agent.maxUnpackedSize().toBytes(), agent.downloadTimeout());
+        this.installer = new ArtifactInstaller(code.root(), this::http, agent.maxArtifactSize().toBytes(),
+                agent.maxUnpackedSize().toBytes(), agent.downloadTimeout());
         try {
             installer.removeLeftovers();
         } catch (IOException e) {
             log.warn("Could not clear what an interrupted install left in {}: {}", code.root(), e.getMessage());
         }
+    }
+
+    /** The client downloads go through, made at the first: an agent that installs nothing keeps no client thread. */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+        }
+        return http;
     }
 
     /** Returns how many versions it installed. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ import routes.redis.LiveOutput;
  * {@code caravan.agent.live-output-flush}, for each run with new output that someone watches (asked of Redis at most
  * once a second per run), one script call appends both streams, each kept to its last
  * {@code caravan.agent.live-output-cap} bytes. Output nobody watches stays in the run's bounded buffer and costs no
- * Redis call; a run that prints nothing costs none at all. The live key goes when the run ends (and expires anyway).
+ * Redis call; a run that prints nothing costs none at all, and while nothing runs the pushes do not run either. The live key goes when the run ends (and expires anyway).
  */
 @Component
 @AgentRole
@@ -38,24 +39,36 @@ public class OutputStreamer implements DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
+    private ScheduledFuture<?> flushing;
 
     public OutputStreamer(LiveOutput live, AgentProperties agent) {
         this.live = live;
         this.agent = agent;
-        long every = agent.liveOutputFlush().toMillis();
-        flusher.scheduleWithFixedDelay(this::flushAll, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** A run starts: its output is captured for live reading from now on. */
     public LiveCapture open(String taskId, int attempt) {
         LiveCapture capture = new LiveCapture(taskId, attempt, (int) agent.liveOutputCap().toBytes());
         running.put(taskId, capture);
+        synchronized (this) {
+            if (flushing == null) {
+                long every = agent.liveOutputFlush().toMillis();
+                flushing = flusher.scheduleWithFixedDelay(this::flushAll, every, every, TimeUnit.MILLISECONDS);
+            }
+        }
         return capture;
     }
 
     /** The run ended: its live output goes (the recorded output takes over). */
     public void close(LiveCapture capture) {
         running.remove(capture.taskId, capture);
+        synchronized (this) {
+            // pushes run only while something runs: an idle agent's flusher sleeps
+            if (running.isEmpty() && flushing != null) {
+                flushing.cancel(false);
+                flushing = null;
+            }
+        }
         // after a push in progress, so that no push comes after the delete
         synchronized (capture) {
             capture.closed = true;

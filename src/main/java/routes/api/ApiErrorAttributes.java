@@ -5,12 +5,14 @@ import org.springframework.boot.web.error.ErrorAttributeOptions;
 import org.springframework.boot.web.servlet.error.DefaultErrorAttributes;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.WebRequest;
+import routes.config.ControlRole;
 
 /**
  * Errors raised before a request reaches a route (no such path, wrong method or content type) get the same
  * JSON body as the routes' own errors, with a message that says what to fix.
  */
 @Component
+@ControlRole
 public class ApiErrorAttributes extends DefaultErrorAttributes {
 
     private final ApiErrors errors;

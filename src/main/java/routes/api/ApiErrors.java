@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
 import routes.domain.Conflict;
 import routes.domain.Invalid;
 import routes.domain.NotFound;
 
 /** The JSON body of every error Caravan returns: {"status": 400, "error": "Bad Request", "message": "..."}. */
 @Component
+@ControlRole
 public class ApiErrors {
 
     public static final String INTERNAL_MESSAGE = "internal error; the server log has the details";

@@ -15,12 +15,14 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import routes.config.ControlRole;
 
 /**
  * Error answers outside the routes are JSON too: Tomcat's own (bad paths) through {@link JsonErrorReportValve},
  * and the error page's path, which is not an endpoint: asked for directly it is a 404 like any unknown path.
  */
 @Component
+@ControlRole
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class ErrorPages extends OncePerRequestFilter implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 

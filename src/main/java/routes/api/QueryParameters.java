@@ -13,6 +13,7 @@ import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.RestParamType;
 import org.apache.camel.model.rest.VerbDefinition;
 import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
 
 /**
  * Refuses query parameters an endpoint does not declare: a typo ({@code ?status=FAILED} for {@code ?state=})
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * definitions (the same ones the OpenAPI description lists); an endpoint that declares none takes none.
  */
 @Component
+@ControlRole
 public class QueryParameters {
 
     private final CamelContext camel;

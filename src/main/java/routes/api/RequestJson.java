@@ -13,9 +13,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import routes.config.ControlRole;
 
 /** Reads a request body as JSON; an empty or malformed body is a 400 that says where it broke. */
 @Component
+@ControlRole
 public class RequestJson {
 
     private final ObjectReader json;

@@ -3,6 +3,7 @@ package routes.config;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.resource.ClientResources;
 import java.io.IOException;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,12 +34,13 @@ public class StandaloneStores {
 
     @Bean
     public LettuceConnectionFactory redisConnectionFactory(EmbeddedRedis embeddedRedis, RedisProperties timeouts,
-            ObjectProvider<LettuceClientConfigurationBuilderCustomizer> customizers) {
+            ClientResources resources, ObjectProvider<LettuceClientConfigurationBuilderCustomizer> customizers) {
         GenericObjectPoolConfig<StatefulConnection<?, ?>> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(32);
-        // the same timeouts as a Redis of the operator's (spring.data.redis.timeout and connect-timeout)
+        // the same timeouts and client resources as a Redis of the operator's (spring.data.redis.timeout and
+        // connect-timeout; Spring Boot's Lettuce resources, with Caravan's timer)
         LettucePoolingClientConfiguration.LettucePoolingClientConfigurationBuilder builder =
-                LettucePoolingClientConfiguration.builder().poolConfig(pool);
+                LettucePoolingClientConfiguration.builder().poolConfig(pool).clientResources(resources);
         if (timeouts.getTimeout() != null) {
             builder.commandTimeout(timeouts.getTimeout());
         }

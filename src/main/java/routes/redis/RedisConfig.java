@@ -1,7 +1,11 @@
 package routes.redis;
 
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +16,7 @@ import org.springframework.data.redis.serializer.StringRedisSerializer;
 
 /**
  * The one template and listener container the routes' {@code spring-redis:} endpoints use, with string
- * serialization (the component's default is Java serialization).
+ * serialization (the component's default is Java serialization), and the timer of the Redis client.
  */
 @Configuration(proxyBeanMethods = false)
 public class RedisConfig {
@@ -23,6 +27,7 @@ public class RedisConfig {
      * ({@code spring.data.redis.timeout}) must be longer, or each such wait would fail as a timeout.
      */
     public static final Duration BLOCKING_WAIT = Duration.ofSeconds(1);
+    private static final long TIMER_TICK_MILLIS = 500;
 
     @Bean
     public StringRedisTemplate caravanRedis(RedisConnectionFactory connectionFactory, RedisProperties client) {
@@ -32,6 +37,22 @@ public class RedisConfig {
                     + BLOCKING_WAIT.toMillis() + " ms Caravan blocks in Redis waiting for work and reports");
         }
         return new StringRedisTemplate(connectionFactory);
+    }
+
+    /**
+     * Lettuce's timer (command timeouts, reconnect delays) ticks ten times a second by default, in every node and
+     * agent, busy or idle. Twice a second is precise enough for timeouts of seconds. Lettuce does not stop a timer it
+     * was given: the bean's own destroy method does.
+     */
+    @Bean(destroyMethod = "stop")
+    public HashedWheelTimer caravanRedisTimer() {
+        return new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Bean
+    public ClientResourcesBuilderCustomizer caravanRedisTimerInUse(HashedWheelTimer caravanRedisTimer) {
+        return builder -> builder.timer(caravanRedisTimer);
     }
 
     @Bean
