@@ -2,6 +2,7 @@ package routes.task;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,6 +12,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import routes.config.ControlRole;
 import routes.logs.AfterCommit;
 import routes.logs.LogContext;
@@ -21,6 +24,8 @@ import routes.message.TaskState;
  * transaction of the change it tells, and read back with the task. Each line also goes to the log (INFO, this class's
  * logger) once its transaction has committed, with the task, the attempt, the agent and the job in the logging context
  * ({@link LogContext}): submitted, dispatched, started, ended, retried, taken back from a dead agent, cancelled.
+ * The lines a transaction adds are written together, in one batch just before it commits (or before anything in it
+ * reads them back): a batch of reports or a dispatch pass costs one statement for all its lines, not one per line.
  */
 @Component
 @ControlRole
@@ -49,18 +54,62 @@ public class TaskEvents {
         this.batch = batch;
     }
 
-    /** Adds a line in the caller's transaction. */
+    /** Adds a line in the caller's transaction (written with the transaction's other lines, see the class). */
     void add(String taskId, long at, TaskState state, String agent, int attempt, String message) {
-        sql.sql("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(taskId, at, state.name(), agent, attempt, fit(message)).update();
-        logOnCommit(List.of(new Line(taskId, at, state, agent, attempt, message, LogContext.currentJob())));
+        addAll(List.of(new Line(taskId, at, state, agent, attempt, message, LogContext.currentJob())));
     }
 
-    /** Adds lines in one batch, in the caller's transaction. */
+    /** Adds lines in the caller's transaction (written with the transaction's other lines, see the class). */
     void addAll(List<Line> lines) {
-        batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
-                lines.stream().map(line -> new Object[] {line.taskId(), line.at(), line.state().name(), line.agent(),
-                        line.attempt(), fit(line.message())}).toList());
+        if (lines.isEmpty()) {
+            return;
+        }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            insert(lines);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Line> pending = (List<Line>) TransactionSynchronizationManager.getResource(this);
+        if (pending == null) {
+            pending = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(this, pending);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    writePending();
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(TaskEvents.this);
+                }
+            });
+        }
+        pending.addAll(lines);
+    }
+
+    /** Writes the lines the current transaction added so far. */
+    private void writePending() {
+        @SuppressWarnings("unchecked")
+        List<Line> pending = (List<Line>) TransactionSynchronizationManager.getResource(this);
+        if (pending != null && !pending.isEmpty()) {
+            List<Line> lines = List.copyOf(pending);
+            pending.clear();
+            insert(lines);
+        }
+    }
+
+    private void insert(List<Line> lines) {
+        if (lines.size() == 1) {
+            Line line = lines.get(0);
+            sql.sql("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(line.taskId(), line.at(), line.state().name(), line.agent(), line.attempt(),
+                            fit(line.message())).update();
+        } else {
+            batch.batchUpdate("INSERT INTO task_events (task_id, at, state, agent, attempt, message) VALUES (?, ?, ?, ?, ?, ?)",
+                    lines.stream().map(line -> new Object[] {line.taskId(), line.at(), line.state().name(), line.agent(),
+                            line.attempt(), fit(line.message())}).toList());
+        }
         logOnCommit(lines);
     }
 
@@ -93,6 +142,7 @@ public class TaskEvents {
      * by a retry request. Only the minutes with any are returned; read through the index on (at, state).
      */
     public List<Minute> perMinute(long since) {
+        writePending();
         Map<Long, long[]> minutes = new TreeMap<>();
         sql.sql("SELECT FLOOR(at / 60000) AS bucket, state, COUNT(*) AS n FROM task_events WHERE at >= ? AND ("
                         + "state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'RETRYING') "
@@ -116,6 +166,7 @@ public class TaskEvents {
 
     /** A task's record, in the order it happened. */
     List<TaskEvent> of(String taskId) {
+        writePending();
         return sql.sql("SELECT at, state, agent, attempt, message FROM task_events WHERE task_id = ? ORDER BY at, id")
                 .param(taskId)
                 .query((rs, n) -> new TaskEvent(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("state"),
