@@ -1,5 +1,6 @@
 package routes.dispatch;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,18 @@ import routes.message.TaskSpec;
 import routes.redis.AgentLoad;
 
 /**
- * The live agents as one dispatch pass sees them. Each placement takes a slot here, so the rest of the pass
- * ranks agents with the work it has just handed out.
+ * The live agents as one dispatch pass sees them, and what the pass hands out to them. Each task handed out takes a
+ * slot here, so the rest of the pass ranks agents with the work it has just handed out; the pass places them all at
+ * its end ({@link TaskPlacement#placeAll}).
  */
 public class Fleet {
 
     private final Map<String, AgentLoad> agents = new LinkedHashMap<>();
+    private final List<Handout> handouts = new ArrayList<>();
+
+    /** A task this pass hands to an agent. */
+    public record Handout(ReadyTask task, String agentId) {
+    }
 
     /**
      * The live agents that take work: one above its CPU or memory threshold, or draining, is offered nothing.
@@ -59,12 +66,14 @@ public class Fleet {
         return agents.get(agentId);
     }
 
-    public void reserve(String agentId) {
+    /** The pass hands the task to the agent, which has one free slot less for the rest of the pass. */
+    public void handOut(ReadyTask task, String agentId) {
         agents.computeIfPresent(agentId, (id, agent) -> agent.withOneMore());
+        handouts.add(new Handout(task, agentId));
     }
 
-    /** The agent turned out to be full (another control node filled it): offer it nothing more this pass. */
-    public void full(String agentId) {
-        agents.remove(agentId);
+    /** What the pass handed out, in order. */
+    public List<Handout> handouts() {
+        return List.copyOf(handouts);
     }
 }

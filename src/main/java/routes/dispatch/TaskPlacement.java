@@ -1,17 +1,21 @@
 package routes.dispatch;
 
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import routes.config.ControlRole;
+import routes.dispatch.TaskQueues.Move;
 import routes.dispatch.TaskQueues.Placement;
 import routes.task.TaskMeters;
 import routes.task.TaskQueries;
 import routes.task.TaskStore;
 
 /**
- * Hands a task to the chosen agent: first the record (QUEUED → DISPATCHED, which only one control node can
- * win), then the atomic move from queue to inbox (which refuses an agent without a free slot). A failed move
- * gives the claim back, so the task waits in its queue again.
+ * Hands the tasks of a dispatch pass to the agents chosen for them: first the record (QUEUED → DISPATCHED, which
+ * only one control node can win), all of the pass's tasks in one transaction; then the atomic moves from queue to
+ * inbox, all in one round trip to Redis (each refused for an agent without a free slot). A failed move gives its
+ * claim back, so the task waits in its queue again for a later pass.
  */
 @Component
 @ControlRole
@@ -29,28 +33,46 @@ public class TaskPlacement {
         this.meters = meters;
     }
 
-    /** Returns true when the task is in the agent's inbox. */
-    public boolean place(ReadyTask task, String agentId, Fleet fleet) {
-        Optional<TaskStore.Claim> claim = store.claimFor(task.id(), agentId);
-        if (claim.isEmpty()) {
-            if (tasks.isSettled(task.id())) {
-                queues.drop(task.id(), task.spec().type(), task.spec().priority());
+    /** The pass hands the task to the agent: it is placed with the pass's others at its end ({@link #placeAll}). */
+    public void handOut(ReadyTask task, String agentId, Fleet fleet) {
+        fleet.handOut(task, agentId);
+    }
+
+    /** Places what the pass handed out; returns how many tasks reached their agent's inbox. */
+    public int placeAll(Fleet fleet) {
+        List<Fleet.Handout> handouts = fleet.handouts();
+        Map<String, TaskStore.Claim> claims = store.claimAll(handouts.stream()
+                .map(h -> new TaskStore.Handout(h.task().id(), h.agentId())).toList());
+        List<Fleet.Handout> claimed = new ArrayList<>(claims.size());
+        List<Move> moves = new ArrayList<>(claims.size());
+        for (Fleet.Handout handout : handouts) {
+            ReadyTask task = handout.task();
+            TaskStore.Claim claim = claims.get(task.id());
+            if (claim == null) {
+                if (tasks.isSettled(task.id())) {
+                    queues.drop(task.id(), task.spec().type(), task.spec().priority());
+                }
+                continue;
             }
-            return false;
+            claimed.add(handout);
+            moves.add(new Move(task.id(), task.spec().type(), task.spec().priority(), handout.agentId(),
+                    fleet.get(handout.agentId()).status().slots(), claim.attempt()));
         }
-        Placement placement = queues.place(task.id(), task.spec().type(), task.spec().priority(), agentId,
-                fleet.get(agentId).status().slots(), claim.get().attempt());
-        switch (placement) {
-            case PLACED -> {
-                fleet.reserve(agentId);
-                meters.dispatched(task.spec().type(), task.spec().priority(), claim.get().waitedMillis());
+        List<Placement> placements = queues.placeAll(moves);
+        int placed = 0;
+        for (int i = 0; i < claimed.size(); i++) {
+            ReadyTask task = claimed.get(i).task();
+            String agentId = claimed.get(i).agentId();
+            TaskStore.Claim claim = claims.get(task.id());
+            switch (placements.get(i)) {
+                case PLACED -> {
+                    placed++;
+                    meters.dispatched(task.spec().type(), task.spec().priority(), claim.waitedMillis());
+                }
+                case AGENT_FULL -> store.unclaim(task.id(), claim.attempt(), agentId + " had no free slot after all");
+                case GONE -> store.unclaim(task.id(), claim.attempt(), "no longer in its queue when dispatched");
             }
-            case AGENT_FULL -> {
-                fleet.full(agentId);
-                store.unclaim(task.id(), claim.get().attempt(), agentId + " had no free slot after all");
-            }
-            case GONE -> store.unclaim(task.id(), claim.get().attempt(), "no longer in its queue when dispatched");
         }
-        return placement == Placement.PLACED;
+        return placed;
     }
 }

@@ -46,20 +46,27 @@ public class TaskQueues {
     private static final int ENQUEUE_CHUNK = 200;
 
     /**
-     * Moves a task from its queue into an agent's inbox if the agent has a free slot. KEYS[1] queue, KEYS[2]
-     * inbox, KEYS[3] in-flight list; ARGV[1] task id, ARGV[2] agent slots, ARGV[3] inbox entry "id:attempt".
-     * Returns 1 placed, 0 the task is no longer in the queue, -1 the agent has no free slot.
+     * Moves tasks from their queues into agents' inboxes, each if its agent has a free slot. For task i (from 0):
+     * KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3] in-flight list; ARGV[3i+1] task id, ARGV[3i+2] agent slots,
+     * ARGV[3i+3] inbox entry "id:attempt". Returns for each 1 placed, 0 the task is no longer in the queue, -1 the
+     * agent has no free slot.
      */
-    private static final RedisScript<Long> PLACE = RedisScript.of("""
-            if redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3]) >= tonumber(ARGV[2]) then
-              return -1
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> PLACE_ALL = RedisScript.of("""
+            local placed = {}
+            for i = 0, #ARGV / 3 - 1 do
+              local queue, inbox, inflight = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+              if redis.call('LLEN', inbox) + redis.call('LLEN', inflight) >= tonumber(ARGV[3 * i + 2]) then
+                placed[i + 1] = -1
+              elseif redis.call('LREM', queue, 1, ARGV[3 * i + 1]) == 0 then
+                placed[i + 1] = 0
+              else
+                redis.call('RPUSH', inbox, ARGV[3 * i + 3])
+                placed[i + 1] = 1
+              end
             end
-            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
-              return 0
-            end
-            redis.call('RPUSH', KEYS[2], ARGV[3])
-            return 1
-            """, Long.class);
+            return placed
+            """, List.class);
 
     /**
      * Finishes a placement a control node began and did not end (it claimed the task in SQL, then died before the
@@ -165,11 +172,30 @@ public class TaskQueues {
         return heads;
     }
 
-    public Placement place(String taskId, String type, String priority, String agentId, int slots, int attempt) {
-        Long placed = redis.execute(PLACE,
-                List.of(keys.queue(type, priority), keys.inbox(agentId), keys.inflight(agentId)),
-                taskId, Integer.toString(slots), InboxEntry.format(taskId, attempt));
-        return placed == null || placed == 0 ? Placement.GONE : placed > 0 ? Placement.PLACED : Placement.AGENT_FULL;
+    /** A claimed task to move from its queue into its agent's inbox. */
+    public record Move(String taskId, String type, String priority, String agentId, int slots, int attempt) {
+    }
+
+    /** Moves the tasks into their agents' inboxes, in one round trip; returns what became of each, in order. */
+    public List<Placement> placeAll(List<Move> moves) {
+        if (moves.isEmpty()) {
+            return List.of();
+        }
+        List<String> scriptKeys = new ArrayList<>(3 * moves.size());
+        List<String> args = new ArrayList<>(3 * moves.size());
+        for (Move move : moves) {
+            scriptKeys.addAll(List.of(keys.queue(move.type(), move.priority()), keys.inbox(move.agentId()),
+                    keys.inflight(move.agentId())));
+            args.addAll(List.of(move.taskId(), Integer.toString(move.slots()),
+                    InboxEntry.format(move.taskId(), move.attempt())));
+        }
+        List<?> placed = redis.execute(PLACE_ALL, scriptKeys, args.toArray());
+        List<Placement> placements = new ArrayList<>(moves.size());
+        for (int i = 0; i < moves.size(); i++) {
+            long answer = placed == null || i >= placed.size() ? 0 : ((Number) placed.get(i)).longValue();
+            placements.add(answer == 0 ? Placement.GONE : answer > 0 ? Placement.PLACED : Placement.AGENT_FULL);
+        }
+        return placements;
     }
 
     /** See {@link #COMPLETE_PLACEMENT}; true when the task is now in the agent's inbox. */

@@ -2,8 +2,12 @@ package routes.task;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -193,6 +197,54 @@ public class TaskStore {
                 .single();
         events.add(id, now, TaskState.DISPATCHED, agent, claim.attempt(), "dispatched to " + agent);
         return Optional.of(claim);
+    }
+
+    /** A task a dispatch pass hands to an agent. */
+    public record Handout(String taskId, String agent) {
+    }
+
+    /**
+     * {@link #claimFor} for all the tasks one dispatch pass hands out, in one transaction: one batch of conditional
+     * updates, one read of the attempts, one batch of events. Returns the claims won, by task id; a task missing from
+     * it was not QUEUED any more.
+     */
+    @Transactional
+    public Map<String, Claim> claimAll(List<Handout> handouts) {
+        if (handouts.isEmpty()) {
+            return Map.of();
+        }
+        long now = clock.millis();
+        int[] updated = batch.batchUpdate("UPDATE tasks SET state = 'DISPATCHED', agent = ?, attempt = attempt + 1, "
+                        + "dispatched_at = ? WHERE id = ? AND state = 'QUEUED'",
+                handouts.stream().map(h -> new Object[] {h.agent(), now, h.taskId()}).toList());
+        String marks = String.join(", ", Collections.nCopies(handouts.size(), "?"));
+        Map<String, Claim> read = new HashMap<>();
+        Map<String, String> holders = new HashMap<>();
+        sql.sql("SELECT id, agent, dispatched_at, attempt, attempt_floor, created_at FROM tasks WHERE id IN (" + marks
+                        + ")")
+                .params(handouts.stream().map(Handout::taskId).toList())
+                .query(rs -> {
+                    int attempt = rs.getInt("attempt");
+                    read.put(rs.getString("id"), new Claim(attempt, attempt == 1 && rs.getInt("attempt_floor") == 0
+                            ? Math.max(0, now - rs.getLong("created_at")) : -1));
+                    holders.put(rs.getString("id"), rs.getLong("dispatched_at") == now ? rs.getString("agent") : null);
+                });
+        Map<String, Claim> claims = new HashMap<>();
+        List<TaskEvents.Line> lines = new ArrayList<>();
+        for (int i = 0; i < handouts.size(); i++) {
+            Handout handout = handouts.get(i);
+            // a driver that batches the updates into one may not count each: then the row tells who holds the task
+            boolean won = updated[i] > 0 || updated[i] == Statement.SUCCESS_NO_INFO
+                    && handout.agent().equals(holders.get(handout.taskId()));
+            Claim claim = read.get(handout.taskId());
+            if (won && claim != null) {
+                claims.put(handout.taskId(), claim);
+                lines.add(new TaskEvents.Line(handout.taskId(), now, TaskState.DISPATCHED, handout.agent(),
+                        claim.attempt(), "dispatched to " + handout.agent(), null));
+            }
+        }
+        events.addAll(lines);
+        return claims;
     }
 
     /**
