@@ -240,7 +240,12 @@ def stop(procs, setup, workdir):
     for p in procs:
         p.terminate()
     for p in procs:
-        p.wait(timeout=60)
+        try:
+            p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            # still starting, or stuck: what it left is removed below all the same
+            p.kill()
+            p.wait()
     if setup == "external":
         subprocess.run(["mariadb", "-uroot", "-e", "DROP DATABASE IF EXISTS " + DATABASE], check=False)
         keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],

@@ -125,7 +125,7 @@ def run_caravan(args):
     api = Api(port)
     figures = {}
     try:
-        wait_ready(api, procs[0])
+        wait_ready(api, procs[0], seconds=300)  # a busy 2-core machine can take minutes
         stores = store_pids(args.setup, workdir, procs)
         figures["stores"] = stores
         progress(f"warming up with {args.warmup} tasks")
