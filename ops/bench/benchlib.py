@@ -147,12 +147,21 @@ def cpu_ms(pids):
 
 def pids_named(*names):
     """Pids of the running processes whose name (/proc/PID/comm) is one of these."""
+    return _pids(lambda name: name in names)
+
+
+def pids_starting(prefix):
+    """Pids of the running processes whose name (/proc/PID/comm, at most 15 characters) starts with this."""
+    return _pids(lambda name: name.startswith(prefix))
+
+
+def _pids(matches):
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/comm") as comm:
-                    if comm.read().strip() in names:
+                    if matches(comm.read().strip()):
                         pids.append(int(entry))
             except OSError:
                 pass  # ended meanwhile
@@ -199,20 +208,6 @@ def embedded_redis_pid(workdir, jvm_pid):
             if int(stat.read().rsplit(")", 1)[1].split()[1]) == jvm_pid:
                 return pid
     return None
-
-
-def pids_starting(prefix):
-    """Pids of the running processes whose name (/proc/PID/comm) starts with this."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/comm") as comm:
-                    if comm.read().startswith(prefix):
-                        pids.append(int(entry))
-            except OSError:
-                pass  # ended meanwhile
-    return sorted(pids)
 
 
 def store_pids(setup, workdir, procs):
