@@ -1,5 +1,6 @@
 """What Caravan's benchmarks share: starting Caravan (the standalone quick start, or control and agent processes
 against MariaDB and Redis), its HTTP API with the bench's token, clean-up, and percentiles."""
+import http.client
 import json
 import os
 import shutil
@@ -47,6 +48,37 @@ class Api:
 
     def task(self, task_id):
         return self.call("GET", "/api/tasks/" + task_id)
+
+
+class Connection:
+    """One kept-alive HTTP connection to Caravan's API, for requests so frequent (a poll every 2 ms) that a new
+    connection each time would cost more than the request itself."""
+
+    def __init__(self, port):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"}
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                payload = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                # the server closed an idle connection: open a new one, once
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        if response.status >= 400:
+            sys.exit(f"{method} {path} answered {response.status}: {payload.decode(errors='replace')}")
+        return json.loads(payload or b"null")
+
+    def close(self):
+        self.connection.close()
 
 
 def wait_ready(api, process, seconds=120):
@@ -113,6 +145,81 @@ def cpu_ms(pids):
     return own * 1000 / ticks, children * 1000 / ticks
 
 
+def pids_named(*names):
+    """Pids of the running processes whose name (/proc/PID/comm) is one of these."""
+    return _pids(lambda name: name in names)
+
+
+def pids_starting(prefix):
+    """Pids of the running processes whose name (/proc/PID/comm, at most 15 characters) starts with this."""
+    return _pids(lambda name: name.startswith(prefix))
+
+
+def _pids(matches):
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    if matches(comm.read().strip()):
+                        pids.append(int(entry))
+            except OSError:
+                pass  # ended meanwhile
+    return sorted(pids)
+
+
+def redis_pid(port=6379):
+    """The pid of the Redis serving 127.0.0.1:port, as it tells itself (INFO server), else the one redis-server
+    whose command line names the port."""
+    info = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port), "INFO", "server"], capture_output=True,
+                          text=True).stdout
+    for line in info.splitlines():
+        if line.startswith("process_id:"):
+            return int(line.split(":")[1])
+    for pid in pids_named("redis-server"):
+        with open(f"/proc/{pid}/cmdline") as cmdline:
+            if f":{port}" in cmdline.read():
+                return pid
+    sys.exit(f"no redis-server found for port {port}")
+
+
+def database_pids():
+    """The pids of the MariaDB (or MySQL) server the external setup uses."""
+    pids = pids_named("mariadbd", "mysqld")
+    if not pids:
+        sys.exit("no mariadbd or mysqld process found")
+    return pids
+
+
+def embedded_redis_pid(workdir, jvm_pid):
+    """The pid of the embedded Redis a standalone JVM started (a child process with its pid file in
+    WORKDIR/redis/redis.pid), or None when there is none. Its binary is named for its version
+    (redis-server-6.2.6-v5-linux-amd64), so its /proc name is only "redis-server-6."."""
+    redis = pids_starting("redis-server")
+    try:
+        with open(os.path.join(workdir, "redis", "redis.pid")) as pid_file:
+            pid = int(pid_file.read().strip())
+        if pid in redis:
+            return pid
+    except (OSError, ValueError):
+        pass
+    for pid in redis:
+        with open(f"/proc/{pid}/stat") as stat:
+            if int(stat.read().rsplit(")", 1)[1].split()[1]) == jvm_pid:
+                return pid
+    return None
+
+
+def store_pids(setup, workdir, procs):
+    """The processes besides Caravan's JVMs that do Caravan's work, by what they are: in the external setup the
+    Redis on 127.0.0.1:6379 and the database server; in the embedded one the Redis child of the JVM (H2 runs
+    inside the JVM)."""
+    if setup == "external":
+        return {"Redis": [redis_pid()], "database": database_pids()}
+    redis = embedded_redis_pid(workdir, procs[0].pid)
+    return {"Redis": [redis] if redis else []}
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -128,7 +235,12 @@ def stop(procs, setup, workdir):
     for p in procs:
         p.terminate()
     for p in procs:
-        p.wait(timeout=60)
+        try:
+            p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            # still starting, or stuck: what it left is removed below all the same
+            p.kill()
+            p.wait()
     if setup == "external":
         subprocess.run(["mariadb", "-uroot", "-e", "DROP DATABASE IF EXISTS " + DATABASE], check=False)
         keys = subprocess.run(["redis-cli", "--scan", "--pattern", "{%s}:*" % PREFIX],
