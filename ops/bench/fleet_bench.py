@@ -21,11 +21,14 @@ does): the dispatcher offers them nothing, and they claim nothing.
 Scenarios: every fleet size (--agents, default 10,1000) with every backlog size (--backlogs, default 1,000 and
 1,000,000 queued tasks). Each backlog size gets a fresh control node and database (a fleet can only grow: Caravan
 remembers every agent it has seen); on it the fleet grows from the smallest size to the largest. Per scenario:
-  - idle: the fleet live but overloaded, nothing running, for --idle-seconds: CPU of each process;
-  - a settling round of --settle tasks, not measured; then rounds until --tasks tasks ran, each: the queue topped up
-    to the backlog size, the fleet let go, and stopped (overloaded again) once it has claimed what the round is to
-    run; the round lasts until the control node has recorded every task the fleet ran (caravan_tasks_ended_total).
-    A backlog of 1,000 is thus run down from 1,000 in each round; a backlog of 1,000,000 stays near 1,000,000.
+  - idle: the backlog queued, the fleet live but overloaded, nothing running, for --idle-seconds: CPU of each
+    process (and of this one, the simulator's, for context: it is in no total);
+  - rounds of --settle tasks, not measured; then rounds until --tasks tasks ran (or --scenario-seconds passed, so
+    that a slow scenario ends), each of --round tasks at most: the queue topped up to the backlog size, the fleet let
+    go, and overloaded again once it has claimed what the round is to run; it still takes what the dispatch pass
+    under way hands out, until a whole pass has run since (so that no round leaves work in an inbox for the next);
+    the round lasts until the control node has recorded every task the fleet ran (caravan_tasks_ended_total). A
+    backlog of 1,000 is thus run down from 1,000 in each round; a backlog of 1,000,000 stays near 1,000,000.
 It prints per scenario: tasks/s through the simulated fleet, CPU per task in ms of the control JVM, redis-server and
 mariadbd (from /proc, over the rounds only: shared servers count what others did meanwhile), the dispatch passes
 (caravan_dispatch_pass_seconds, from the node's /actuator/prometheus): their mean and p99 (upper bound of the
@@ -44,7 +47,8 @@ SUCCEEDED event, none failed, none ran twice; the rest is still QUEUED or DISPAT
 the node and removes its database and Redis keys.
 
 Usage: ops/bench/fleet_bench.py [--agents 10,1000] [--backlogs 1000,1000000] [--tasks 5000] [--settle 1000]
-                                [--warmup 3000] [--slots 4] [--run-ms 0] [--idle-seconds 10]
+                                [--round 1000] [--scenario-seconds 90] [--warmup 3000] [--slots 4] [--run-ms 0]
+                                [--idle-seconds 10]
 Smaller, quicker: --agents 10,200 --backlogs 1000,20000 --tasks 2000
 """
 import argparse
@@ -756,9 +760,10 @@ class Bench:
         return ran
 
     def rounds(self, backlog, tasks, sample=None):
-        done = 0
-        while done < tasks:
-            done += self.round(backlog, min(backlog, tasks - done), sample)
+        """Rounds of at most --round tasks until tasks ran, or --scenario-seconds passed (at least one round)."""
+        done, began = 0, time.time()
+        while done < tasks and (done == 0 or time.time() - began < self.args.scenario_seconds):
+            done += self.round(backlog, min(backlog, self.args.round, tasks - done), sample)
 
     def idle(self):
         """CPU of each process per second with the fleet live, overloaded and idle (heartbeats, ticks, gauges)."""
@@ -832,6 +837,9 @@ def main():
     parser.add_argument("--backlogs", default="1000,1000000", help="queued tasks, comma separated")
     parser.add_argument("--tasks", type=int, default=5000, help="tasks measured per scenario")
     parser.add_argument("--settle", type=int, default=1000, help="tasks run, not measured, before each scenario")
+    parser.add_argument("--round", type=int, default=1000, help="most tasks one round runs")
+    parser.add_argument("--scenario-seconds", type=int, default=90,
+                        help="no new round after this long (settling and measuring each), so slow scenarios end")
     parser.add_argument("--warmup", type=int, default=3000, help="tasks run on each new node before anything else")
     parser.add_argument("--slots", type=int, default=4, help="each simulated agent's slots")
     parser.add_argument("--run-ms", type=int, default=0, help="how long each task 'runs' on its simulated agent")
