@@ -94,6 +94,12 @@ class MetricsTest {
                     "outcome=\"cancelled\"")).hasValue(1);
             assertThat(value(scrape, "caravan_tasks_end_to_end_seconds_bucket", "type=\"metrics\"",
                     "outcome=\"failed\"", "le=\"3600.0\"")).hasValue(1);
+            // every dispatch pass is timed, with fine buckets: the passes that handed these tasks out among them
+            assertThat(value(scrape, "caravan_dispatch_pass_seconds_count").orElse(-1)).isGreaterThanOrEqualTo(1);
+            assertThat(value(scrape, "caravan_dispatch_pass_seconds_bucket", "le=\"+Inf\"").orElse(-1))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.lines().filter(line -> line.startsWith("caravan_dispatch_pass_seconds_bucket")))
+                    .hasSizeGreaterThan(20);
             // no task id is ever a label
             assertThat(scrape).doesNotContain(succeeded).doesNotContain(failed).doesNotContain(cancelled);
         });
