@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 import routes.config.AlertDeliveryProperties;
 import routes.config.ControlProperties;
@@ -128,7 +129,11 @@ public class AlertDeliveryStore {
         }
     }
 
-    /** The deliveries of a notice, by channel, each with its attempts. */
+    /**
+     * The deliveries of a notice, by channel, each with its attempts: both read from one snapshot, so a delivery shows
+     * every attempt that brought it to its state (a DELIVERED one, the attempt that delivered it).
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public Map<String, Object> deliveries(long noticeId) {
         Map<Long, List<AlertDeliveryView.Attempt>> attempts = sql.sql("SELECT a.delivery_id, a.attempt, a.at, a.took_ms,"
                         + " a.outcome, a.error FROM alert_delivery_attempts a JOIN alert_deliveries d ON d.id = a.delivery_id"
