@@ -134,20 +134,6 @@ def heap_used_mb(pid):
     return sum(used) / 1024 if used else None
 
 
-def children(pid):
-    """Direct child processes of a process (the standalone JVM's embedded redis-server)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-    return found
-
-
 def machine_stores():
     """The pids of the machine's Redis (INFO server) and MariaDB (its pid file), where they can be found."""
     stores = {}
@@ -240,8 +226,9 @@ def run_embedded(args):
         wait_ready(Api(port), procs[0], 400)
         ready_at = time.time()
         print("setup: embedded (standalone, embedded Redis + H2)")
+        redis = benchlib.embedded_redis_pid(workdir, procs[0].pid)
         windows(args, ready_at, {"standalone (java -Xmx1g -jar)": procs[0].pid},
-                {f"embedded redis-server (pid {pid})": pid for pid in children(procs[0].pid)})
+                {} if redis is None else {f"embedded redis-server (pid {redis})": redis})
     finally:
         stop(procs, "embedded", workdir)
 
