@@ -184,19 +184,7 @@ public class TaskStore {
     /** {@link #claim}, with how long the task waited for its first dispatch (for the dispatch latency). */
     @Transactional
     public Optional<Claim> claimFor(String id, String agent) {
-        long now = clock.millis();
-        int updated = sql.sql("UPDATE tasks SET state = 'DISPATCHED', agent = ?, attempt = attempt + 1, "
-                        + "dispatched_at = ? WHERE id = ? AND state = 'QUEUED'")
-                .params(agent, now, id).update();
-        if (updated == 0) {
-            return Optional.empty();
-        }
-        Claim claim = sql.sql("SELECT attempt, attempt_floor, created_at FROM tasks WHERE id = ?").param(id)
-                .query((rs, n) -> new Claim(rs.getInt("attempt"), rs.getInt("attempt") == 1 && rs.getInt("attempt_floor") == 0
-                        ? Math.max(0, now - rs.getLong("created_at")) : -1))
-                .single();
-        events.add(id, now, TaskState.DISPATCHED, agent, claim.attempt(), "dispatched to " + agent);
-        return Optional.of(claim);
+        return Optional.ofNullable(claimAll(List.of(new Handout(id, agent))).get(id));
     }
 
     /** A task a dispatch pass hands to an agent. */
