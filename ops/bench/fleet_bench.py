@@ -6,7 +6,7 @@ scenario and a table with each scenario's ratio to the first (the smallest fleet
 Starts ONE control node against MariaDB (127.0.0.1:3306, database caravan_fleet_bench) and Redis (127.0.0.1:6379, a
 prefix of its own) and no real agent. Instead this one process simulates N agents over the Redis protocol a Caravan
 agent speaks (a small RESP client of its own, pipelined, on non-blocking sockets; each agent with two named
-connections, as a real agent's are, "caravan-agent:<id>"):
+connections, as a real agent's are, "caravan-agent:{<prefix>}:<id>"):
   - it registers (looks at its in-flight list for abandoned runs) and heartbeats every --heartbeat-millis (the
     default of caravan.agent.heartbeat-millis): the drain check, its status JSON (types [default], --slots slots,
     cpu, memory and load figures drawn afresh each beat, so the dispatcher ranks them) and the heartbeat script read
@@ -92,6 +92,10 @@ class Keys:
     @staticmethod
     def agent(agent_id):
         return f"{Keys.tag}:agent:{agent_id}"
+
+    @staticmethod
+    def connection_name(agent_id):
+        return f"caravan-agent:{Keys.tag}:{agent_id}"
 
     @staticmethod
     def inbox(agent_id):
@@ -291,8 +295,8 @@ class Agent:
     def __init__(self, fleet, agent_id):
         self.fleet = fleet
         self.id = agent_id
-        self.claims = Conn(fleet, "caravan-agent:" + agent_id)
-        self.talk = Conn(fleet, "caravan-agent:" + agent_id)
+        self.claims = Conn(fleet, Keys.connection_name(agent_id))
+        self.talk = Conn(fleet, Keys.connection_name(agent_id))
         self.started_at = int(time.time() * 1000)
         self.overloaded = True
         self.mode = Agent.OFF

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +15,9 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import routes.config.RedisProperties;
 import routes.message.RunReport;
+import routes.redis.RedisKeys;
 import routes.support.Api;
 import routes.support.Cluster;
 import routes.support.NodeProcess;
@@ -26,10 +30,18 @@ class FailoverTest {
 
     private static final String LONG_TASK = "{\"command\": [\"sleep\", \"30\"], \"labels\": {\"pool\": \"failover\"}}";
 
+    /**
+     * Another installation shares the Redis, under a prefix of its own, with a live agent also called "doomed": its
+     * connection must not pass for this installation's doomed agent.
+     */
     @Test
     void aKilledAgentsTasksRunElsewhereAndItsLateReportIsIgnored(@TempDir Path dir) throws Exception {
         try (Cluster cluster = new Cluster(dir).control(LONG_AGENT_TIMEOUT);
-             NodeProcess doomed = NodeProcess.agent(cluster.stores(), dir, "doomed", 2, Map.of("pool", "failover"))) {
+             NodeProcess doomed = NodeProcess.agent(cluster.stores(), dir, "doomed", 2, Map.of("pool", "failover"));
+             RedisClient client = RedisClient.create("redis://127.0.0.1:" + cluster.stores().redisPort);
+             StatefulRedisConnection<String, String> namesake = client.connect()) {
+            RedisKeys otherInstallation = new RedisKeys(new RedisProperties(cluster.stores().prefix + "-other", 0, 0));
+            namesake.sync().clientSetname(otherInstallation.agentConnectionName("doomed"));
             Api api = cluster.api();
             await().atMost(Duration.ofSeconds(90)).until(() -> alive(api, "doomed"));
             List<String> tasks = List.of(api.submit(LONG_TASK), api.submit(LONG_TASK));

@@ -5,7 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import routes.config.AgentProperties;
 import routes.config.AgentRole;
-import routes.redis.AgentRegistry;
+import routes.redis.RedisKeys;
 
 /**
  * Every Redis connection of an agent carries the agent's name, so control sees within a heartbeat or two that an
@@ -16,7 +16,7 @@ import routes.redis.AgentRegistry;
 public class AgentConnectionName {
 
     @Bean
-    public LettuceClientConfigurationBuilderCustomizer namedAgentConnections(AgentProperties agent) {
-        return builder -> builder.clientName(AgentRegistry.connectionName(agent.id()));
+    public LettuceClientConfigurationBuilderCustomizer namedAgentConnections(AgentProperties agent, RedisKeys keys) {
+        return builder -> builder.clientName(keys.agentConnectionName(agent.id()));
     }
 }

@@ -28,7 +28,6 @@ import routes.message.AgentStatus;
 public class AgentRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
-    private static final String CONNECTION_NAME_PREFIX = "caravan-agent:";
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -191,11 +190,6 @@ public class AgentRegistry {
                 || redis.opsForList().indexOf(keys.inflight(agentId), entry) != null;
     }
 
-    /** The name each of an agent's Redis connections carries (CLIENT SETNAME). */
-    public static String connectionName(String agentId) {
-        return CONNECTION_NAME_PREFIX + agentId;
-    }
-
     /**
      * Agents with at least one open Redis connection; null when that cannot be told: Redis refuses CLIENT LIST,
      * or shows no agent's name at all (a proxy in between, or agents that do not name their connections).
@@ -213,9 +207,9 @@ public class AgentRegistry {
         }
         Set<String> connected = new HashSet<>();
         for (RedisClientInfo client : clients == null ? List.<RedisClientInfo>of() : clients) {
-            String name = client.getName();
-            if (name != null && name.startsWith(CONNECTION_NAME_PREFIX)) {
-                connected.add(name.substring(CONNECTION_NAME_PREFIX.length()));
+            String agentId = keys.agentOfConnection(client.getName());
+            if (agentId != null) {
+                connected.add(agentId);
             }
         }
         return connected.isEmpty() ? null : connected;

@@ -10,6 +10,8 @@ import routes.config.RedisProperties;
 @Component
 public class RedisKeys {
 
+    private static final String AGENT_CONNECTION = "caravan-agent:";
+
     private final String tag;
     private final String prefix;
 
@@ -31,6 +33,21 @@ public class RedisKeys {
     /** String: the run specification (JSON) of a task that is queued or dispatched. */
     public String task(String taskId) {
         return tag + ":task:" + taskId;
+    }
+
+    /**
+     * The name each of an agent's Redis connections carries (CLIENT SETNAME): control finds a crashed agent by its
+     * connections being gone, so the name carries the installation's tag, or installations sharing one Redis would
+     * see each other's agents of the same id as alive.
+     */
+    public String agentConnectionName(String agentId) {
+        return AGENT_CONNECTION + tag + ":" + agentId;
+    }
+
+    /** The agent id in a connection name of this installation's agents; null for any other connection. */
+    public String agentOfConnection(String connectionName) {
+        String start = AGENT_CONNECTION + tag + ":";
+        return connectionName != null && connectionName.startsWith(start) ? connectionName.substring(start.length()) : null;
     }
 
     /** List of "taskId:attempt" entries dispatched to an agent and not yet claimed by it. */
