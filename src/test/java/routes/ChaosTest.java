@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import routes.support.Api;
 import routes.support.Cluster;
 import routes.support.NodeProcess;
+import routes.support.Ports;
 
 /**
  * Chaos: tasks in flight while agents crash (SIGKILL, with the processes they run), a control node is killed with
@@ -49,7 +48,7 @@ class ChaosTest {
         List<NodeProcess> nodes = new ArrayList<>();
         try (Cluster cluster = new Cluster(dir).control("--caravan.redis.reconcile-millis=2000")) {
             Api stable = cluster.api();
-            int port = freePort();
+            int port = Ports.free();
             Api killable = new Api(port, Cluster.TOKEN);
             NodeProcess control = NodeProcess.control(cluster.stores(), dir, "control-x", port);
             nodes.add(control);
@@ -214,12 +213,6 @@ class ChaosTest {
             return api.get("/api/agents").status() == 200;
         } catch (UncheckedIOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

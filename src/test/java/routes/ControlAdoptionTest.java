@@ -13,6 +13,7 @@ import routes.redis.RedisKeys;
 import routes.support.Api;
 import routes.support.Cluster;
 import routes.support.NodeProcess;
+import routes.support.Ports;
 import routes.support.TestStores;
 import routes.task.TaskStore;
 
@@ -32,7 +33,7 @@ class ControlAdoptionTest {
             if (TestStores.external()) {
                 // its own JVM, killed with SIGKILL: no shutdown hook, nothing finished
                 doomed = "doomed";
-                int port = NodeProcess.freePort();
+                int port = Ports.free();
                 process = NodeProcess.control(cluster.stores(), dir, doomed, port);
                 Api doomedApi = new Api(port, Cluster.TOKEN);
                 await().atMost(Duration.ofSeconds(90)).until(doomedApi::ready);

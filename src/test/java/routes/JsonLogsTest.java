@@ -20,6 +20,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import routes.support.Api;
 import routes.support.NodeProcess;
+import routes.support.Ports;
 
 /**
  * Logs for pipelines (docs/operations.md, "Logs"): with logging.structured.format.console=ecs a node writes one JSON
@@ -34,7 +35,7 @@ class JsonLogsTest {
 
     @Test
     void withJsonLogsEachLineAboutATaskCarriesItsIdAttemptAndAgent(@TempDir Path dir) throws Exception {
-        int port = NodeProcess.freePort();
+        int port = Ports.free();
         // one slot: both tasks run on the same runner thread, one after the other
         try (NodeProcess node = NodeProcess.standalone(dir, "json", port, "--logging.structured.format.console=ecs",
                 "--logging.level.routes=INFO", "--caravan.agent.id=worker", "--caravan.agent.slots=1")) {

@@ -7,17 +7,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import routes.support.Api;
 import routes.support.NodeProcess;
+import routes.support.Ports;
 
 /**
  * A node starts and stops the way an operator expects: quietly, and a stop ends promptly.
  * The node is a standalone one, on its embedded stores whatever the pass: the pass on external stores skips it.
  */
 @DisabledIf("routes.support.TestStores#external")
+@Tag("alone")
 class LifecycleTest {
 
     /** A log line of level WARN or ERROR, as Spring Boot's console format writes it. */
@@ -26,7 +29,7 @@ class LifecycleTest {
     @Test
     void aStandaloneNodeStartsWithoutErrorsAndStopsWithinFiveSecondsOfSigtermWithoutErrors(@TempDir Path dir)
             throws InterruptedException {
-        int port = NodeProcess.freePort();
+        int port = Ports.free();
         try (NodeProcess node = NodeProcess.standalone(dir, "node", port)) {
             Api api = new Api(port, null);
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(api::ready);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import routes.support.Api;
 import routes.support.NodeProcess;
+import routes.support.Ports;
 
 /**
  * A task's environment (its secrets) lands in H2 and in Redis's append-only file: nothing in the data directory
@@ -38,7 +39,7 @@ class SecretsAtRestTest {
         Files.setPosixFilePermissions(data.resolve("db"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(data.resolve("db/caravan.trace.db"), PosixFilePermissions.fromString("rw-r--r--"));
 
-        int port = NodeProcess.freePort();
+        int port = Ports.free();
         String secret = "s3cret-" + UUID.randomUUID();
         try (NodeProcess node = NodeProcess.standalone(dir, "node", port)) {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))

@@ -1,8 +1,6 @@
 package routes.support;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -101,9 +99,8 @@ public final class TestStores implements AutoCloseable {
 
     private static synchronized int embeddedRedisPort() {
         if (embeddedRedis == null) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = socket.getLocalPort();
-                socket.close();
+            try {
+                int port = Ports.free();
                 embeddedRedis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
                 embeddedRedis.start();
                 RedisServer started = embeddedRedis;
