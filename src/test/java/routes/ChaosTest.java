@@ -61,7 +61,7 @@ class ChaosTest {
             Map<String, Boolean> expected = new LinkedHashMap<>();   // task id -> should succeed
             List<Map<String, String>> workflows = new ArrayList<>();   // each: task name -> id
             submitWave(List.of(stable, killable), ledger, 0, expected);
-            await().atMost(Duration.ofSeconds(30)).until(() -> running(stable, expected.keySet()) >= 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> running(stable, expected.keySet()) >= 8);
             agents.get(0).crash();
             agents.add(agent(cluster, dir, "a4", nodes));
             workflows.add(submitWorkflow(killable, ledger, 0, expected));
@@ -69,7 +69,7 @@ class ChaosTest {
             submitWave(List.of(killable, stable), ledger, 1, expected);
             control.kill();
             submitWave(List.of(stable), ledger, 2, expected);
-            await().atMost(Duration.ofSeconds(30)).until(() -> running(stable, expected.keySet()) >= 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> running(stable, expected.keySet()) >= 8);
             workflows.add(submitWorkflow(stable, ledger, 1, expected));
             cluster.stores().flushRedis();
             control = NodeProcess.control(cluster.stores(), dir, "control-x", port);

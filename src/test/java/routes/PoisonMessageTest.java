@@ -76,11 +76,11 @@ class PoisonMessageTest {
         redis.opsForList().rightPushAll(keys.results(), report(before, "SUCCEEDED"), "{\"kind\": \"finished\", oops",
                 report(overflowing, "FAILED"), report(unreadable, "FAILED"), report(after, "SUCCEEDED"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state(before).equals("SUCCEEDED")
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(before).equals("SUCCEEDED")
                 && state(after).equals("SUCCEEDED") && state(overflowing).equals("RETRYING"));
         JsonNode retrying = api.task(overflowing);
         assertThat(Instant.parse(retrying.path("retryAt").asText())).isBefore(Instant.now().plus(Duration.ofDays(8)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> quarantined("results").size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> quarantined("results").size() == 2);
         List<JsonNode> set = quarantined("results");
         JsonNode malformed = set.stream().filter(m -> m.path("message").asText().contains("oops")).findFirst().orElseThrow();
         assertThat(malformed.path("attempts").asInt()).isEqualTo(1);
@@ -97,7 +97,7 @@ class PoisonMessageTest {
         // the cause fixed, a replay stores it; a dropped message is gone
         sql.sql("UPDATE tasks SET spec = ? WHERE id = ?").params(spec, unreadable).update();
         assertThat(api.post("/api/quarantine/" + poison.path("id").asText() + "/replay", "").status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> state(unreadable).equals("FAILED"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(unreadable).equals("FAILED"));
         assertThat(api.delete("/api/quarantine/" + malformed.path("id").asText()).status()).isEqualTo(204);
         assertThat(quarantined("results")).isEmpty();
         Api.Response again = api.delete("/api/quarantine/" + malformed.path("id").asText());
