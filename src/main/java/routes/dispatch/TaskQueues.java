@@ -16,8 +16,10 @@ import routes.config.ControlRole;
 import routes.config.JsonCodec;
 import routes.message.InboxEntry;
 import routes.message.TaskSpec;
+import routes.message.TaskState;
 import routes.redis.RedisKeys;
 import routes.task.Submitted;
+import routes.task.TaskQueries.Undispatched;
 import routes.task.TaskView;
 
 /**
@@ -87,6 +89,32 @@ public class TaskQueues {
             redis.call('ZADD', KEYS[4], 'NX', t[1] * 1000 + math.floor(t[2] / 1000), ARGV[3])
             return 1
             """, Long.class);
+
+    /**
+     * Which of these tasks are out of step with their queue, looking only near where each would be: a QUEUED task
+     * is looked for from its queue's tail (where it was put); a DISPATCHED one is not out of step when its entry is
+     * in its agent's inbox or in-flight list, and otherwise when it is not in its queue (looked for from the head,
+     * where it was claimed). For task i (from 0): KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3] in-flight list;
+     * ARGV[2i+1] task id, ARGV[2i+2] its inbox entry when DISPATCHED, "" when QUEUED. Returns 1 (out of step) or 0
+     * for each.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> OUT_OF_STEP = RedisScript.of("""
+            local out = {}
+            for i = 0, #ARGV / 2 - 1 do
+              local queue, inbox, inflight = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+              local id, entry = ARGV[2 * i + 1], ARGV[2 * i + 2]
+              if entry == '' then
+                out[i + 1] = redis.call('LPOS', queue, id, 'RANK', -1) and 0 or 1
+              elseif redis.call('LPOS', inbox, entry) or redis.call('LPOS', inflight, entry) then
+                out[i + 1] = 0
+              else
+                out[i + 1] = redis.call('LPOS', queue, id) and 1 or 0
+              end
+            end
+            return out
+            """, List.class);
+    private static final int OUT_OF_STEP_CHUNK = 200;
 
     public enum Placement { PLACED, GONE, AGENT_FULL }
 
@@ -196,6 +224,32 @@ public class TaskQueues {
             placements.add(answer == 0 ? Placement.GONE : answer > 0 ? Placement.PLACED : Placement.AGENT_FULL);
         }
         return placements;
+    }
+
+    /** The tasks among these that are out of step with their queue ({@link #OUT_OF_STEP}), a few hundred per call. */
+    public List<Undispatched> outOfStep(List<Undispatched> tasks) {
+        List<Undispatched> out = new ArrayList<>();
+        for (int from = 0; from < tasks.size(); from += OUT_OF_STEP_CHUNK) {
+            List<Undispatched> chunk = tasks.subList(from, Math.min(tasks.size(), from + OUT_OF_STEP_CHUNK));
+            List<String> scriptKeys = new ArrayList<>(3 * chunk.size());
+            List<String> args = new ArrayList<>(2 * chunk.size());
+            for (Undispatched task : chunk) {
+                String queue = keys.queue(task.type(), task.priority());
+                boolean queued = task.state().equals(TaskState.QUEUED.name()) || task.agent() == null;
+                scriptKeys.add(queue);
+                scriptKeys.add(queued ? queue : keys.inbox(task.agent()));
+                scriptKeys.add(queued ? queue : keys.inflight(task.agent()));
+                args.add(task.id());
+                args.add(queued ? "" : InboxEntry.format(task.id(), task.attempt()));
+            }
+            List<?> answers = redis.execute(OUT_OF_STEP, scriptKeys, args.toArray());
+            for (int i = 0; i < chunk.size(); i++) {
+                if (answers != null && i < answers.size() && ((Number) answers.get(i)).longValue() == 1) {
+                    out.add(chunk.get(i));
+                }
+            }
+        }
+        return out;
     }
 
     /** See {@link #COMPLETE_PLACEMENT}; true when the task is now in the agent's inbox. */

@@ -159,6 +159,11 @@ public class RedisKeys {
         return tag + ":alerting";
     }
 
+    /** List: the newest task event id when each of the last two reconciling passes began, newest first. */
+    public String reconcileMarks() {
+        return tag + ":reconcile:marks";
+    }
+
     /** Set: "taskId|state|attempt" of tasks the last reconciling pass found out of step with their queue. */
     public String reconcileSuspects() {
         return tag + ":reconcile:suspects";

@@ -35,12 +35,20 @@ import routes.task.TaskView;
  * A live node closes each of these gaps within milliseconds, so a task is only put right when two passes a period
  * apart both find it so, at the same attempt. The previous pass's findings are kept in Redis, and one control
  * node does a pass at a time (a lock held for a period; a pass takes far less).
+ * <p>
+ * A gap opens only with a change of state, and every change writes a task event in its own transaction. So a pass
+ * looks only at the tasks with an event since the pass before the previous one began (two periods back, for
+ * transactions that commit late), and at the previous pass's suspects, each near where it would be in Redis: its
+ * cost follows the work done, not the backlog. A node's first pass, and every {@value #FULL_EVERY}th, compares
+ * every queued and dispatched task with every queue, for whatever else let them drift apart.
  */
 @Component
 @ControlRole
 public class QueueReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(QueueReconciler.class);
+    /** Every how many of a node's passes one compares everything. */
+    static final int FULL_EVERY = 30;
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -50,6 +58,7 @@ public class QueueReconciler {
     private final Duration period;
     private final String nodeId;
     private final MeterRegistry meters;
+    private int passes;
 
     public QueueReconciler(StringRedisTemplate redis, RedisKeys keys, TaskQueries tasks, TaskEvents events,
                            TaskQueues queues, RedisProperties properties, ControlProperties control,
@@ -69,26 +78,31 @@ public class QueueReconciler {
         if (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.reconciling(), nodeId, period))) {
             return 0;
         }
-        // Redis first: a task that moves on between the two reads is a suspect only this once
-        Set<String> inQueues = queues.queuedIds();
+        long mark = tasks.lastEventId();
+        String since = redis.opsForList().index(keys.reconcileMarks(), 1);
+        Set<String> earlier = redis.opsForSet().members(keys.reconcileSuspects());
+        earlier = earlier == null ? Set.of() : earlier;
+        boolean full = passes++ % FULL_EVERY == 0 || since == null;
+        List<Undispatched> outOfStep = full
+                ? outOfStepAll()
+                : queues.outOfStep(tasks.undispatched(Long.parseLong(since),
+                        earlier.stream().map(suspect -> suspect.substring(0, suspect.indexOf('|'))).toList()));
         Set<String> suspects = new HashSet<>();
         Map<String, Undispatched> byId = new HashMap<>();
-        for (Undispatched task : tasks.undispatched()) {
-            boolean queued = task.state().equals(TaskState.QUEUED.name());
-            if (queued != inQueues.contains(task.id())) {
-                suspects.add(task.id() + "|" + task.state() + "|" + task.attempt());
-                byId.put(task.id(), task);
-            }
+        for (Undispatched task : outOfStep) {
+            suspects.add(task.id() + "|" + task.state() + "|" + task.attempt());
+            byId.put(task.id(), task);
         }
-        Set<String> earlier = redis.opsForSet().members(keys.reconcileSuspects());
         redis.delete(keys.reconcileSuspects());
         if (!suspects.isEmpty()) {
             redis.opsForSet().add(keys.reconcileSuspects(), suspects.toArray(String[]::new));
         }
+        redis.opsForList().leftPush(keys.reconcileMarks(), Long.toString(mark));
+        redis.opsForList().trim(keys.reconcileMarks(), 0, 1);
         List<TaskView> lost = new ArrayList<>();
         int stuck = 0;
         for (String suspect : suspects) {
-            if (earlier == null || !earlier.contains(suspect)) {
+            if (!earlier.contains(suspect)) {
                 continue;
             }
             Undispatched task = byId.get(suspect.substring(0, suspect.indexOf('|')));
@@ -108,6 +122,21 @@ public class QueueReconciler {
                     + " now), {} claimed tasks had not reached their agent (handed over now)", lost.size(), stuck);
         }
         return lost.size() + stuck;
+    }
+
+    /**
+     * Every queued or dispatched task out of step with the queues, all read (Redis first: a task that moves on
+     * between the two reads is a suspect only this once).
+     */
+    private List<Undispatched> outOfStepAll() {
+        Set<String> inQueues = queues.queuedIds();
+        List<Undispatched> out = new ArrayList<>();
+        for (Undispatched task : tasks.undispatched()) {
+            if (task.state().equals(TaskState.QUEUED.name()) != inQueues.contains(task.id())) {
+                out.add(task);
+            }
+        }
+        return out;
     }
 
     /** Counts repairs: {@code requeued} (a stored task missing from its queue), {@code handed_over} (a claim). */

@@ -183,10 +183,42 @@ public class TaskQueries {
 
     /** Every task QUEUED or DISPATCHED: those that should be in a queue, or are on their way out of one. */
     public List<Undispatched> undispatched() {
-        return sql.sql("SELECT id, type, priority, state, attempt, agent FROM tasks WHERE state IN ('QUEUED', 'DISPATCHED')")
-                .query((rs, n) -> new Undispatched(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getInt(5), rs.getString(6)))
-                .list();
+        return sql.sql("SELECT " + UNDISPATCHED + " FROM tasks t WHERE " + UNDISPATCHED_STATES)
+                .query(this::undispatched).list();
+    }
+
+    /**
+     * The tasks QUEUED or DISPATCHED among those with an event after {@code eventId} (every change of state writes
+     * one, in its own transaction) and those named, each once.
+     */
+    public List<Undispatched> undispatched(long afterEventId, Collection<String> alsoIds) {
+        Map<String, Undispatched> found = new LinkedHashMap<>();
+        sql.sql("SELECT DISTINCT " + UNDISPATCHED + " FROM task_events e JOIN tasks t ON t.id = e.task_id"
+                        + " WHERE e.id > ? AND " + UNDISPATCHED_STATES)
+                .param(afterEventId).query(this::undispatched).list()
+                .forEach(task -> found.put(task.id(), task));
+        List<String> named = List.copyOf(alsoIds);
+        for (int from = 0; from < named.size(); from += 500) {
+            List<String> chunk = named.subList(from, Math.min(named.size(), from + 500));
+            sql.sql("SELECT " + UNDISPATCHED + " FROM tasks t WHERE " + UNDISPATCHED_STATES + " AND t.id IN ("
+                            + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")
+                    .params(chunk).query(this::undispatched).list()
+                    .forEach(task -> found.put(task.id(), task));
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** The newest task event's id (0 when there is none). */
+    public long lastEventId() {
+        return sql.sql("SELECT COALESCE(MAX(id), 0) FROM task_events").query(Long.class).single();
+    }
+
+    private static final String UNDISPATCHED = "t.id, t.type, t.priority, t.state, t.attempt, t.agent";
+    private static final String UNDISPATCHED_STATES = "t.state IN ('QUEUED', 'DISPATCHED')";
+
+    private Undispatched undispatched(ResultSet rs, int row) throws SQLException {
+        return new Undispatched(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                rs.getString(6));
     }
 
     /** Ids of the tasks of these jobs that are alive (queued, dispatched or running), by job. */
