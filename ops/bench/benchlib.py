@@ -81,15 +81,19 @@ class Connection:
         self.connection.close()
 
 
-def wait_ready(api, process, seconds=120):
+def wait_ready(api, process, seconds=120, agents=True):
+    """Until the node is ready (its readiness probe: stores and essential routes up) and, unless agents=False, some
+    agent has registered with it."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         if process.poll() is not None:
             sys.exit("caravan exited during start; see its log")
         try:
-            if api.call("GET", "/api/agents"):
+            with urllib.request.urlopen(api.base + "/actuator/health/readiness", timeout=5):
+                pass
+            if not agents or api.call("GET", "/api/agents"):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, timed out, 503 while starting
             pass
         time.sleep(0.5)
     sys.exit("caravan did not become ready")

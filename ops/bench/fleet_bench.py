@@ -67,8 +67,6 @@ import tempfile
 import textwrap
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import benchlib
 from benchlib import Api, JAR, PREFIX, ROOT, build_jar, cpu_ms, sql, start_control, stop
@@ -793,20 +791,6 @@ class Bench:
         return good
 
 
-def wait_ready(api, process, seconds=300):
-    """Readiness (open, no token): the node's stores and essential routes are up. /api/agents stays empty here."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit("the control node exited during start; see its log")
-        try:
-            with urllib.request.urlopen(api.base + "/actuator/health/readiness", timeout=5):
-                return
-        except OSError:  # refused, reset, timed out, 503 while starting
-            time.sleep(0.5)
-    sys.exit("the control node did not become ready")
-
-
 def delete_keys(redis):
     """Every key of the prefix, with a pipelined SCAN and UNLINK (a million of them take seconds)."""
     cursor = "0"
@@ -872,7 +856,7 @@ def main():
         redis = Redis("fleet-bench")
         fleet = None
         try:
-            wait_ready(api, control)
+            benchlib.wait_ready(api, control, 300, agents=False)
             fleet = Fleet(args.slots, args.run_ms, args.heartbeat_millis)
             bench = Bench(args, api, control, fleet, redis)
             print(f"backlog {backlog}: control node pid {control.pid}, redis-server {bench.pids['redis']}, "

@@ -134,23 +134,6 @@ def heap_used_mb(pid):
     return sum(used) / 1024 if used else None
 
 
-def machine_stores():
-    """The pids of the machine's Redis (INFO server) and MariaDB (its pid file), where they can be found."""
-    stores = {}
-    info = subprocess.run(["redis-cli", "INFO", "server"], capture_output=True, text=True).stdout
-    for line in info.splitlines():
-        if line.startswith("process_id:"):
-            stores["redis (127.0.0.1:6379, shared)"] = int(line.split(":")[1])
-    pid_file = subprocess.run(["mariadb", "-uroot", "-N", "-B", "-e", "SELECT @@pid_file"], capture_output=True,
-                              text=True).stdout.strip()
-    try:
-        with open(pid_file) as f:
-            stores["mariadb (127.0.0.1:3306, shared)"] = int(f.read().strip())
-    except (OSError, ValueError):
-        pass
-    return stores
-
-
 def measure(processes, stores, seconds, top_threads, names, last):
     """CPU % of one core over the window for every process and store; each process's RSS after it, and after the last
     window its heap too (jcmd attaches to the process, which costs it memory: not before an RSS still to be read)."""
@@ -214,7 +197,8 @@ def run_external(args):
         how = "ops/caravan-agent" if args.agent_command == "launcher" else "java -jar"
         print("setup: external (control + agent, MariaDB + Redis)")
         windows(args, ready_at, {"control node (java -Xmx1g -jar)": control.pid, f"agent ({how})": agent.pid},
-                machine_stores())
+                {"redis (127.0.0.1:6379, shared)": benchlib.redis_pid(),
+                 "mariadb (127.0.0.1:3306, shared)": benchlib.database_pids()[0]})
     finally:
         stop(procs, "external", workdir)
 
