@@ -12,9 +12,10 @@ connections, as a real agent's are, "caravan-agent:{<prefix>}:<id>"):
     cpu, memory and load figures drawn afresh each beat, so the dispatcher ranks them) and the heartbeat script read
     from AgentRegistry.java; every 5 s the code-sync read (caravan.agent.code-sync-millis);
   - it claims as AgentInbox does: BLMOVE inbox -> in-flight waiting up to 1 s, then LMOVE until empty or its slots
-    are taken; reads each task's run specification; reports "started" to its own reports list with the wake-up hint;
-    "runs" the task for --run-ms (0: at once), and reports SUCCEEDED with exit code 0 and frees the slot with the
-    report-and-release script read from RunReports.java (which also wakes the dispatcher).
+    are taken; reads each task's run specification; "runs" the task for --run-ms (0: at once), and reports SUCCEEDED
+    with exit code 0 and frees the slot with the report-and-release script read from RunReports.java (which also
+    wakes the dispatcher), with the wake-up hint; a run shorter than RunReports.START_HOLD_MILLIS sends its "started"
+    report in that script too, a longer one to its own reports list at once.
 While the bench fills a queue, the simulated agents say they are overloaded (as a real agent above its CPU threshold
 does): the dispatcher offers them nothing, and they claim nothing.
 
@@ -127,6 +128,8 @@ def java_script(path, name):
 
 HEARTBEAT = java_script("redis/AgentRegistry.java", "HEARTBEAT")
 REPORT_AND_RELEASE = java_script("agent/RunReports.java", "REPORT_AND_RELEASE")
+START_HOLD_MS = int(re.search(r"START_HOLD_MILLIS = (\d+);", open(os.path.join(
+    ROOT, "src/main/java/routes/agent/RunReports.java")).read()).group(1))
 
 
 # ---- RESP: commands out, replies in --------------------------------------------------------------------------------
@@ -379,17 +382,18 @@ class Agent:
             self.fleet.not_found += 1
             self.talk.send([("LREM", self.inflight, 1, entry)], lambda replies: self.ended())
             return
-        self.talk.send([("RPUSH", self.reports, report("started", task_id, attempt, self.id)),
-                        ("RPUSH", Keys.reported, self.id)])
-        if self.fleet.run_ms:
-            self.fleet.at(time.monotonic() + self.fleet.run_ms / 1000, lambda: self.finish(entry, task_id, attempt))
-        else:
-            self.finish(entry, task_id, attempt)
+        started = report("started", task_id, attempt, self.id)
+        if self.fleet.run_ms < START_HOLD_MS:
+            # as RunReports: a start is held START_HOLD_MS, and goes with the outcome when that comes sooner
+            self.finish(entry, task_id, attempt, started)
+            return
+        self.talk.send([("RPUSH", self.reports, started), ("RPUSH", Keys.reported, self.id)])
+        self.fleet.at(time.monotonic() + self.fleet.run_ms / 1000, lambda: self.finish(entry, task_id, attempt, ""))
 
-    def finish(self, entry, task_id, attempt):
+    def finish(self, entry, task_id, attempt, started):
         self.fleet.runs[task_id] += 1
         self.talk.send([("EVALSHA", self.fleet.report_sha, 2, self.reports, self.inflight,
-                         report("finished", task_id, attempt, self.id), entry, Keys.wake, self.id),
+                         report("finished", task_id, attempt, self.id), entry, Keys.wake, self.id, started),
                         ("RPUSH", Keys.reported, self.id)], lambda replies: self.ended(finished=True))
 
     def ended(self, finished=False):
