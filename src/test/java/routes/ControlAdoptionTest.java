@@ -35,8 +35,7 @@ class ControlAdoptionTest {
                 doomed = "doomed";
                 int port = Ports.free();
                 process = NodeProcess.control(cluster.stores(), dir, doomed, port);
-                Api doomedApi = new Api(port, Cluster.TOKEN);
-                await().atMost(Duration.ofSeconds(90)).until(doomedApi::ready);
+                process.awaitReady(port, Duration.ofSeconds(90));
             } else {
                 // the in-memory H2 lives in this JVM: the node is a context of it, closed
                 doomed = "control-0";

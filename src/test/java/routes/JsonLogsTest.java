@@ -39,7 +39,8 @@ class JsonLogsTest {
         // one slot: both tasks run on the same runner thread, one after the other
         try (NodeProcess node = NodeProcess.standalone(dir, "json", port, "--logging.structured.format.console=ecs",
                 "--logging.level.routes=INFO", "--caravan.agent.id=worker", "--caravan.agent.slots=1")) {
-            Api api = api(dir.resolve("json"), port);
+            node.awaitReady(port, Duration.ofSeconds(180));
+            Api api = new Api(port, Files.readString(dir.resolve("json/admin-token")).trim());
             String first = api.submit("{\"command\": [\"true\"]}");
             String second = api.submit("{\"command\": [\"false\"]}");
             String job = api.createJob("{\"name\": \"logged\", \"schedule\": {\"at\": \"2099-01-01T00:00:00Z\"},"
@@ -92,11 +93,6 @@ class JsonLogsTest {
                 assertThat(document.getProperty("logging.structured.format.console")).as(file.getFilename()).isNull();
             }
         }
-    }
-
-    private static Api api(Path data, int port) throws IOException {
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(new Api(port, null)::ready);
-        return new Api(port, Files.readString(data.resolve("admin-token")).trim());
     }
 
     private static boolean ended(Api api, String task) {

@@ -1,7 +1,6 @@
 package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.io.TempDir;
-import routes.support.Api;
 import routes.support.NodeProcess;
 import routes.support.Ports;
 
@@ -31,8 +29,7 @@ class LifecycleTest {
             throws InterruptedException {
         int port = Ports.free();
         try (NodeProcess node = NodeProcess.standalone(dir, "node", port)) {
-            Api api = new Api(port, null);
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(api::ready);
+            node.awaitReady(port, Duration.ofSeconds(180));
             assertThat(problems(node)).as("WARN and ERROR lines while starting").isEmpty();
 
             // SIGTERM to an idle node: routes stop first, then Redis and H2 under them

@@ -42,8 +42,7 @@ class SecretsAtRestTest {
         int port = Ports.free();
         String secret = "s3cret-" + UUID.randomUUID();
         try (NodeProcess node = NodeProcess.standalone(dir, "node", port)) {
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                    .until(new Api(port, null)::ready);
+            node.awaitReady(port, Duration.ofSeconds(180));
             Api api = new Api(port, Files.readString(data.resolve("admin-token")).trim());
             String id = api.submit("{\"command\": [\"true\"], \"env\": {\"DB_PASSWORD\": \"" + secret + "\"}}");
             await().atMost(Duration.ofSeconds(30)).until(() -> api.task(id).path("state").asText().equals("SUCCEEDED"));

@@ -95,6 +95,24 @@ public final class NodeProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /**
+     * Waits until the node's readiness probe on this port answers 200; fails with the node's last output lines when
+     * it exits first or is not ready in time.
+     */
+    public void awaitReady(int port, Duration atMost) throws InterruptedException {
+        Api probe = new Api(port, null);
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!probe.ready()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                List<String> output = output();
+                throw new AssertionError("node on port " + port + (process.isAlive() ? " not ready after " + atMost
+                        : " exited with " + process.exitValue()) + "; its last output:\n"
+                        + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size())));
+            }
+            Thread.sleep(250);
+        }
+    }
+
     /** SIGTERM, as systemd or an operator stops a service; waits for the process to exit. */
     public int terminate(Duration atMost) throws InterruptedException {
         process.destroy();
