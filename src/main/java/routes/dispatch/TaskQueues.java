@@ -91,12 +91,13 @@ public class TaskQueues {
             """, Long.class);
 
     /**
-     * Which of these tasks are out of step with their queue, looking only near where each would be: a QUEUED task
-     * is looked for from its queue's tail (where it was put); a DISPATCHED one is not out of step when its entry is
-     * in its agent's inbox or in-flight list, and otherwise when it is not in its queue (looked for from the head,
-     * where it was claimed). For task i (from 0): KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3] in-flight list;
-     * ARGV[2i+1] task id, ARGV[2i+2] its inbox entry when DISPATCHED, "" when QUEUED. Returns 1 (out of step) or 0
-     * for each.
+     * Which of these tasks are out of step with their queue, looking only near where each would be. A QUEUED task
+     * is when it is not in its queue, looked for from the tail (where it was put). A DISPATCHED one is when its entry
+     * is in neither its agent's inbox nor in-flight list and its id is still among the first 1,000 of its queue (it
+     * was claimed within the dispatcher's window at the head, and nothing is put in front of it; one further back is
+     * left to the reconciler's full pass). For task i (from 0): KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3]
+     * in-flight list; ARGV[2i+1] task id, ARGV[2i+2] its inbox entry when DISPATCHED, "" when QUEUED. Returns 1 (out
+     * of step) or 0 for each.
      */
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> OUT_OF_STEP = RedisScript.of("""
@@ -109,7 +110,7 @@ public class TaskQueues {
               elseif redis.call('LPOS', inbox, entry) or redis.call('LPOS', inflight, entry) then
                 out[i + 1] = 0
               else
-                out[i + 1] = redis.call('LPOS', queue, id) and 1 or 0
+                out[i + 1] = redis.call('LPOS', queue, id, 'MAXLEN', 1000) and 1 or 0
               end
             end
             return out

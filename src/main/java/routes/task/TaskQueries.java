@@ -188,8 +188,8 @@ public class TaskQueries {
     }
 
     /**
-     * The tasks QUEUED or DISPATCHED among those with an event after {@code eventId} (every change of state writes
-     * one, in its own transaction) and those named, each once.
+     * The tasks QUEUED or DISPATCHED among those with an event after {@code afterEventId} (every change of state
+     * writes one, in the change's transaction) and those named, each once.
      */
     public List<Undispatched> undispatched(long afterEventId, Collection<String> alsoIds) {
         Map<String, Undispatched> found = new LinkedHashMap<>();
