@@ -91,23 +91,38 @@ public class TaskQueues {
             """, Long.class);
 
     /**
-     * Which of these tasks are out of step with their queue, looking only near where each would be. A QUEUED task
-     * is when it is not in its queue, looked for from the tail (where it was put). A DISPATCHED one is when its entry
-     * is in neither its agent's inbox nor in-flight list and its id is still among the first 1,000 of its queue (it
-     * was claimed within the dispatcher's window at the head, and nothing is put in front of it; one further back is
-     * left to the reconciler's full pass). For task i (from 0): KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3]
-     * in-flight list; ARGV[2i+1] task id, ARGV[2i+2] its inbox entry when DISPATCHED, "" when QUEUED. Returns 1 (out
-     * of step) or 0 for each.
+     * Which of these QUEUED tasks of one queue are missing from it, looking where each would be: at the tail, where
+     * it was put when its last event was written, behind it only tasks put there since (the caller's window covers
+     * them). KEYS[1] the queue; ARGV[1] how many entries at the tail to read; ARGV[2..] task ids. An id not in the
+     * window is looked for in the whole queue. Returns 1 (missing) or 0 for each id.
      */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> OUT_OF_STEP = RedisScript.of("""
+    private static final RedisScript<List> MISSING_FROM_QUEUE = RedisScript.of("""
+            local tail = {}
+            for _, id in ipairs(redis.call('LRANGE', KEYS[1], -tonumber(ARGV[1]), -1)) do
+              tail[id] = true
+            end
+            local out = {}
+            for i = 2, #ARGV do
+              out[i - 1] = (tail[ARGV[i]] or redis.call('LPOS', KEYS[1], ARGV[i], 'RANK', -1)) and 0 or 1
+            end
+            return out
+            """, List.class);
+
+    /**
+     * Which of these DISPATCHED tasks never left their queue: the entry is in neither the agent's inbox nor its
+     * in-flight list, and the id is still among the first 1,000 of its queue (it was claimed within the dispatcher's
+     * window at the head, and nothing is put in front of it; one further back is left to the reconciler's full
+     * pass). For task i (from 0): KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3] in-flight list; ARGV[2i+1] task
+     * id, ARGV[2i+2] its inbox entry. Returns 1 (never left) or 0 for each.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> NEVER_HANDED_OVER = RedisScript.of("""
             local out = {}
             for i = 0, #ARGV / 2 - 1 do
               local queue, inbox, inflight = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
               local id, entry = ARGV[2 * i + 1], ARGV[2 * i + 2]
-              if entry == '' then
-                out[i + 1] = redis.call('LPOS', queue, id, 'RANK', -1) and 0 or 1
-              elseif redis.call('LPOS', inbox, entry) or redis.call('LPOS', inflight, entry) then
+              if redis.call('LPOS', inbox, entry) or redis.call('LPOS', inflight, entry) then
                 out[i + 1] = 0
               else
                 out[i + 1] = redis.call('LPOS', queue, id, 'MAXLEN', 1000) and 1 or 0
@@ -227,30 +242,54 @@ public class TaskQueues {
         return placements;
     }
 
-    /** The tasks among these that are out of step with their queue ({@link #OUT_OF_STEP}), a few hundred per call. */
+    /**
+     * The tasks among these that are out of step with their queue, each looked for near where it would be
+     * ({@link #MISSING_FROM_QUEUE}: one call per queue, reading its tail as far back as these tasks could be, and
+     * {@link #NEVER_HANDED_OVER}, a few hundred per call). For the tasks with an event since some point, nothing
+     * else.
+     */
     public List<Undispatched> outOfStep(List<Undispatched> tasks) {
+        Map<String, List<Undispatched>> byQueue = new LinkedHashMap<>();
+        List<Undispatched> claimed = new ArrayList<>();
+        for (Undispatched task : tasks) {
+            byQueue.computeIfAbsent(keys.queue(task.type(), task.priority()), queue -> new ArrayList<>()).add(task);
+            if (!task.state().equals(TaskState.QUEUED.name()) && task.agent() != null) {
+                claimed.add(task);
+            }
+        }
         List<Undispatched> out = new ArrayList<>();
-        for (int from = 0; from < tasks.size(); from += OUT_OF_STEP_CHUNK) {
-            List<Undispatched> chunk = tasks.subList(from, Math.min(tasks.size(), from + OUT_OF_STEP_CHUNK));
+        byQueue.forEach((queue, ofQueue) -> {
+            // behind a queued task with an event since the point, only tasks put there since: these tasks, or ones
+            // gone on since; the slack covers tasks put back by a restore, which writes no event
+            List<Undispatched> queued = ofQueue.stream().filter(t -> t.state().equals(TaskState.QUEUED.name())).toList();
+            if (!queued.isEmpty()) {
+                List<String> args = new ArrayList<>(1 + queued.size());
+                args.add(Integer.toString(ofQueue.size() + 1000));
+                queued.forEach(task -> args.add(task.id()));
+                flagged(out, queued, redis.execute(MISSING_FROM_QUEUE, List.of(queue), args.toArray()));
+            }
+        });
+        for (int from = 0; from < claimed.size(); from += OUT_OF_STEP_CHUNK) {
+            List<Undispatched> chunk = claimed.subList(from, Math.min(claimed.size(), from + OUT_OF_STEP_CHUNK));
             List<String> scriptKeys = new ArrayList<>(3 * chunk.size());
             List<String> args = new ArrayList<>(2 * chunk.size());
             for (Undispatched task : chunk) {
-                String queue = keys.queue(task.type(), task.priority());
-                boolean queued = task.state().equals(TaskState.QUEUED.name()) || task.agent() == null;
-                scriptKeys.add(queue);
-                scriptKeys.add(queued ? queue : keys.inbox(task.agent()));
-                scriptKeys.add(queued ? queue : keys.inflight(task.agent()));
+                scriptKeys.addAll(List.of(keys.queue(task.type(), task.priority()), keys.inbox(task.agent()),
+                        keys.inflight(task.agent())));
                 args.add(task.id());
-                args.add(queued ? "" : InboxEntry.format(task.id(), task.attempt()));
+                args.add(InboxEntry.format(task.id(), task.attempt()));
             }
-            List<?> answers = redis.execute(OUT_OF_STEP, scriptKeys, args.toArray());
-            for (int i = 0; i < chunk.size(); i++) {
-                if (answers != null && i < answers.size() && ((Number) answers.get(i)).longValue() == 1) {
-                    out.add(chunk.get(i));
-                }
-            }
+            flagged(out, chunk, redis.execute(NEVER_HANDED_OVER, scriptKeys, args.toArray()));
         }
         return out;
+    }
+
+    private static void flagged(List<Undispatched> out, List<Undispatched> looked, List<?> answers) {
+        for (int i = 0; i < looked.size(); i++) {
+            if (answers != null && i < answers.size() && ((Number) answers.get(i)).longValue() == 1) {
+                out.add(looked.get(i));
+            }
+        }
     }
 
     /** See {@link #COMPLETE_PLACEMENT}; true when the task is now in the agent's inbox. */

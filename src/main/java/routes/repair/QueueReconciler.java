@@ -40,7 +40,8 @@ import routes.task.TaskView;
  * looks only at the tasks with an event since the pass before the previous one began (two periods back, for
  * transactions that commit late), and at the previous pass's suspects, each near where it would be in Redis: its
  * cost follows the work done, not the backlog. A node's first pass, and every {@value #FULL_EVERY}th, compares
- * every queued and dispatched task with every queue, for whatever else let them drift apart.
+ * every queued and dispatched task with every queue, for whatever else let them drift apart; so does a pass after
+ * more than {@value #MOST_EVENTS} events (a bulk submission), which costs less than looking at each.
  */
 @Component
 @ControlRole
@@ -49,6 +50,8 @@ public class QueueReconciler {
     private static final Logger log = LoggerFactory.getLogger(QueueReconciler.class);
     /** Every how many of a node's passes one compares everything. */
     static final int FULL_EVERY = 30;
+    /** Above this many events since the pass before the previous one (a bulk submission), reading all is cheaper. */
+    private static final long MOST_EVENTS = 50_000;
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
@@ -82,7 +85,8 @@ public class QueueReconciler {
         String since = redis.opsForList().index(keys.reconcileMarks(), 1);
         Set<String> earlier = redis.opsForSet().members(keys.reconcileSuspects());
         earlier = earlier == null ? Set.of() : earlier;
-        boolean full = passes++ % FULL_EVERY == 0 || since == null;
+        boolean full = passes++ % FULL_EVERY == 0 || since == null
+                || tasks.eventsAfter(Long.parseLong(since)) > MOST_EVENTS;
         List<Undispatched> outOfStep = full
                 ? outOfStepAll()
                 : queues.outOfStep(tasks.undispatched(Long.parseLong(since),

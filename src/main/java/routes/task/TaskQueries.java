@@ -208,6 +208,11 @@ public class TaskQueries {
         return List.copyOf(found.values());
     }
 
+    /** How many task events there are after this one. */
+    public long eventsAfter(long eventId) {
+        return sql.sql("SELECT COUNT(*) FROM task_events WHERE id > ?").param(eventId).query(Long.class).single();
+    }
+
     /** The newest task event's id (0 when there is none). */
     public long lastEventId() {
         return sql.sql("SELECT COALESCE(MAX(id), 0) FROM task_events").query(Long.class).single();
