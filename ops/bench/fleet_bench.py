@@ -747,8 +747,9 @@ class Bench:
             now, cpu_after = time.time(), cpu_now(self.pids)
             if passes is None:
                 passes = after["passes"]
-            elif passes >= 0 and after["passes"] >= passes + 2:
-                # a whole pass ran since every agent said it is overloaded: nothing more is handed out
+            elif passes >= 0 and (after["passes"] >= passes + 2 or self.depth() == 0):
+                # a whole pass ran since every agent said it is overloaded, or the queue is empty (and the node runs
+                # no pass then): nothing more is handed out
                 self.fleet.last_claims()
                 passes = -1
             if after["ended"] - before["ended"] >= finished:

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public class AgentRegistry {
     private final JsonCodec json;
     private final DispatcherProperties dispatcher;
     private final AtomicBoolean clientListRefused = new AtomicBoolean();
+    private final Map<String, SeenStatus> statuses = new ConcurrentHashMap<>();
 
     public AgentRegistry(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, DispatcherProperties dispatcher) {
         this.redis = redis;
@@ -107,42 +109,66 @@ public class AgentRegistry {
         return load(true);
     }
 
-    /** Status and held work of the agents, read in two round trips. */
+    /**
+     * Status and held work of the agents, read in two round trips. A status is read and parsed again only when its
+     * agent has sent a heartbeat since it was last read (an agent writes its status just before each heartbeat), so
+     * that a pass over a large fleet reads what changed, not every agent's status each time.
+     */
     private List<AgentLoad> load(boolean liveOnly) {
         List<AgentLoad> loads = new ArrayList<>();
         List<String> ids = new ArrayList<>();
-        List<Boolean> alive = new ArrayList<>();
-        List<Long> ages = new ArrayList<>();
+        List<Long> beats = new ArrayList<>();
         long timeout = dispatcher.agentTimeout().toMillis();
-        heartbeats().forEach((id, age) -> {
-            boolean live = age <= timeout;
-            if (live || !liveOnly) {
+        Heartbeats heartbeats = heartbeatTimes();
+        heartbeats.at().forEach((id, at) -> {
+            if (!liveOnly || heartbeats.now() - at <= timeout) {
                 ids.add(id);
-                alive.add(live);
-                ages.add(age);
+                beats.add(at);
             }
         });
+        statuses.keySet().retainAll(heartbeats.at().keySet());
         if (ids.isEmpty()) {
             return loads;
         }
+        boolean[] read = new boolean[ids.size()];
         List<Object> replies = redis.executePipelined((RedisCallback<Object>) connection -> {
             StringRedisConnection c = (StringRedisConnection) connection;
-            for (String id : ids) {
-                c.get(keys.agent(id));
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i);
+                SeenStatus seen = statuses.get(id);
+                read[i] = seen == null || seen.heartbeatAt() != beats.get(i);
+                if (read[i]) {
+                    c.get(keys.agent(id));
+                }
                 c.lLen(keys.inbox(id));
                 c.lLen(keys.inflight(id));
             }
             return null;
         });
+        int reply = 0;
         for (int i = 0; i < ids.size(); i++) {
-            String status = (String) replies.get(3 * i);
-            if (status != null) {
-                int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
-                loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, alive.get(i),
-                        ages.get(i)));
+            String id = ids.get(i);
+            if (read[i]) {
+                String status = (String) replies.get(reply++);
+                if (status == null) {
+                    statuses.remove(id);
+                } else {
+                    statuses.put(id, new SeenStatus(beats.get(i), json.read(status, AgentStatus.class)));
+                }
+            }
+            int held = (int) ((Long) replies.get(reply) + (Long) replies.get(reply + 1));
+            reply += 2;
+            SeenStatus seen = statuses.get(id);
+            if (seen != null) {
+                long age = heartbeats.now() - beats.get(i);
+                loads.add(new AgentLoad(seen.status(), held, age <= timeout, age));
             }
         }
         return loads;
+    }
+
+    /** An agent's status as last read, and the heartbeat (ms, Redis's clock) it came with. */
+    private record SeenStatus(long heartbeatAt, AgentStatus status) {
     }
 
     /**
@@ -217,15 +243,25 @@ public class AgentRegistry {
 
     /** Every agent that ever sent a heartbeat, and how long ago that was (ms, by Redis's clock). */
     private Map<String, Long> heartbeats() {
+        Heartbeats heartbeats = heartbeatTimes();
+        Map<String, Long> ages = new LinkedHashMap<>();
+        heartbeats.at().forEach((id, at) -> ages.put(id, heartbeats.now() - at));
+        return ages;
+    }
+
+    /** Redis's time now, and each agent's last heartbeat by it (ms). */
+    private record Heartbeats(long now, Map<String, Long> at) {
+    }
+
+    private Heartbeats heartbeatTimes() {
         List<?> reply = redis.execute(HEARTBEATS, List.of(keys.agents()));
-        Map<String, Long> heartbeats = new LinkedHashMap<>();
+        Map<String, Long> at = new LinkedHashMap<>();
         if (reply == null || reply.isEmpty()) {
-            return heartbeats;
+            return new Heartbeats(0, at);
         }
-        long now = Long.parseLong((String) reply.get(0));
         for (int i = 1; i + 1 < reply.size(); i += 2) {
-            heartbeats.put((String) reply.get(i), now - (long) Double.parseDouble((String) reply.get(i + 1)));
+            at.put((String) reply.get(i), (long) Double.parseDouble((String) reply.get(i + 1)));
         }
-        return heartbeats;
+        return new Heartbeats(Long.parseLong((String) reply.get(0)), at);
     }
 }
