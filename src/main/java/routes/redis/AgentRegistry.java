@@ -110,65 +110,57 @@ public class AgentRegistry {
     }
 
     /**
-     * Status and held work of the agents, read in two round trips. A status is read and parsed again only when its
-     * agent has sent a heartbeat since it was last read (an agent writes its status just before each heartbeat), so
-     * that a pass over a large fleet reads what changed, not every agent's status each time.
+     * Status and held work of the agents, read in two round trips. A status is parsed again only when it changed
+     * since it was last read (an agent writes it once a heartbeat), so that a pass over a large fleet parses what
+     * changed, not every agent's status each time.
      */
     private List<AgentLoad> load(boolean liveOnly) {
         List<AgentLoad> loads = new ArrayList<>();
         List<String> ids = new ArrayList<>();
-        List<Long> beats = new ArrayList<>();
+        List<Boolean> alive = new ArrayList<>();
+        List<Long> ages = new ArrayList<>();
         long timeout = dispatcher.agentTimeout().toMillis();
-        Heartbeats heartbeats = heartbeatTimes();
-        heartbeats.at().forEach((id, at) -> {
-            if (!liveOnly || heartbeats.now() - at <= timeout) {
+        Map<String, Long> heartbeats = heartbeats();
+        heartbeats.forEach((id, age) -> {
+            boolean live = age <= timeout;
+            if (live || !liveOnly) {
                 ids.add(id);
-                beats.add(at);
+                alive.add(live);
+                ages.add(age);
             }
         });
-        statuses.keySet().retainAll(heartbeats.at().keySet());
+        statuses.keySet().retainAll(heartbeats.keySet());
         if (ids.isEmpty()) {
             return loads;
         }
-        boolean[] read = new boolean[ids.size()];
         List<Object> replies = redis.executePipelined((RedisCallback<Object>) connection -> {
             StringRedisConnection c = (StringRedisConnection) connection;
-            for (int i = 0; i < ids.size(); i++) {
-                String id = ids.get(i);
-                SeenStatus seen = statuses.get(id);
-                read[i] = seen == null || seen.heartbeatAt() != beats.get(i);
-                if (read[i]) {
-                    c.get(keys.agent(id));
-                }
+            for (String id : ids) {
+                c.get(keys.agent(id));
                 c.lLen(keys.inbox(id));
                 c.lLen(keys.inflight(id));
             }
             return null;
         });
-        int reply = 0;
         for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            if (read[i]) {
-                String status = (String) replies.get(reply++);
-                if (status == null) {
-                    statuses.remove(id);
-                } else {
-                    statuses.put(id, new SeenStatus(beats.get(i), json.read(status, AgentStatus.class)));
-                }
+            String status = (String) replies.get(3 * i);
+            if (status == null) {
+                statuses.remove(ids.get(i));
+                continue;
             }
-            int held = (int) ((Long) replies.get(reply) + (Long) replies.get(reply + 1));
-            reply += 2;
-            SeenStatus seen = statuses.get(id);
-            if (seen != null) {
-                long age = heartbeats.now() - beats.get(i);
-                loads.add(new AgentLoad(seen.status(), held, age <= timeout, age));
+            SeenStatus seen = statuses.get(ids.get(i));
+            if (seen == null || !seen.raw().equals(status)) {
+                seen = new SeenStatus(status, json.read(status, AgentStatus.class));
+                statuses.put(ids.get(i), seen);
             }
+            int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
+            loads.add(new AgentLoad(seen.status(), held, alive.get(i), ages.get(i)));
         }
         return loads;
     }
 
-    /** An agent's status as last read, and the heartbeat (ms, Redis's clock) it came with. */
-    private record SeenStatus(long heartbeatAt, AgentStatus status) {
+    /** An agent's status as last read, and what it was parsed into. */
+    private record SeenStatus(String raw, AgentStatus status) {
     }
 
     /**
@@ -243,25 +235,15 @@ public class AgentRegistry {
 
     /** Every agent that ever sent a heartbeat, and how long ago that was (ms, by Redis's clock). */
     private Map<String, Long> heartbeats() {
-        Heartbeats heartbeats = heartbeatTimes();
-        Map<String, Long> ages = new LinkedHashMap<>();
-        heartbeats.at().forEach((id, at) -> ages.put(id, heartbeats.now() - at));
-        return ages;
-    }
-
-    /** Redis's time now, and each agent's last heartbeat by it (ms). */
-    private record Heartbeats(long now, Map<String, Long> at) {
-    }
-
-    private Heartbeats heartbeatTimes() {
         List<?> reply = redis.execute(HEARTBEATS, List.of(keys.agents()));
-        Map<String, Long> at = new LinkedHashMap<>();
+        Map<String, Long> heartbeats = new LinkedHashMap<>();
         if (reply == null || reply.isEmpty()) {
-            return new Heartbeats(0, at);
+            return heartbeats;
         }
+        long now = Long.parseLong((String) reply.get(0));
         for (int i = 1; i + 1 < reply.size(); i += 2) {
-            at.put((String) reply.get(i), (long) Double.parseDouble((String) reply.get(i + 1)));
+            heartbeats.put((String) reply.get(i), now - (long) Double.parseDouble((String) reply.get(i + 1)));
         }
-        return new Heartbeats(Long.parseLong((String) reply.get(0)), at);
+        return heartbeats;
     }
 }
