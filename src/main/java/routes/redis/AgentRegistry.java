@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,6 @@ public class AgentRegistry {
     private final JsonCodec json;
     private final DispatcherProperties dispatcher;
     private final AtomicBoolean clientListRefused = new AtomicBoolean();
-    private final Map<String, SeenStatus> statuses = new ConcurrentHashMap<>();
 
     public AgentRegistry(StringRedisTemplate redis, RedisKeys keys, JsonCodec json, DispatcherProperties dispatcher) {
         this.redis = redis;
@@ -109,19 +107,14 @@ public class AgentRegistry {
         return load(true);
     }
 
-    /**
-     * Status and held work of the agents, read in two round trips. A status is parsed again only when it changed
-     * since it was last read (an agent writes it once a heartbeat), so that a pass over a large fleet parses what
-     * changed, not every agent's status each time.
-     */
+    /** Status and held work of the agents, read in two round trips. */
     private List<AgentLoad> load(boolean liveOnly) {
         List<AgentLoad> loads = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         List<Boolean> alive = new ArrayList<>();
         List<Long> ages = new ArrayList<>();
         long timeout = dispatcher.agentTimeout().toMillis();
-        Map<String, Long> heartbeats = heartbeats();
-        heartbeats.forEach((id, age) -> {
+        heartbeats().forEach((id, age) -> {
             boolean live = age <= timeout;
             if (live || !liveOnly) {
                 ids.add(id);
@@ -129,7 +122,6 @@ public class AgentRegistry {
                 ages.add(age);
             }
         });
-        statuses.keySet().retainAll(heartbeats.keySet());
         if (ids.isEmpty()) {
             return loads;
         }
@@ -144,23 +136,13 @@ public class AgentRegistry {
         });
         for (int i = 0; i < ids.size(); i++) {
             String status = (String) replies.get(3 * i);
-            if (status == null) {
-                statuses.remove(ids.get(i));
-                continue;
+            if (status != null) {
+                int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
+                loads.add(new AgentLoad(json.read(status, AgentStatus.class), held, alive.get(i),
+                        ages.get(i)));
             }
-            SeenStatus seen = statuses.get(ids.get(i));
-            if (seen == null || !seen.raw().equals(status)) {
-                seen = new SeenStatus(status, json.read(status, AgentStatus.class));
-                statuses.put(ids.get(i), seen);
-            }
-            int held = (int) ((Long) replies.get(3 * i + 1) + (Long) replies.get(3 * i + 2));
-            loads.add(new AgentLoad(seen.status(), held, alive.get(i), ages.get(i)));
         }
         return loads;
-    }
-
-    /** An agent's status as last read, and what it was parsed into. */
-    private record SeenStatus(String raw, AgentStatus status) {
     }
 
     /**
