@@ -48,6 +48,22 @@ public class TaskQueues {
     private static final int ENQUEUE_CHUNK = 200;
 
     /**
+     * {@link #ENQUEUE} for each task whose run specification is not in Redis: a task that has it is in a queue or an
+     * agent's lists already (the two are written together). Returns how many it queued.
+     */
+    private static final RedisScript<Long> ENQUEUE_MISSING = RedisScript.of("""
+            local queued = 0
+            for i = 0, #ARGV / 3 - 1 do
+              if redis.call('SET', KEYS[2 + 2 * i], ARGV[1 + 3 * i], 'NX') then
+                redis.call('SADD', KEYS[1], ARGV[2 + 3 * i])
+                redis.call('RPUSH', KEYS[3 + 2 * i], ARGV[3 + 3 * i])
+                queued = queued + 1
+              end
+            end
+            return queued
+            """, Long.class);
+
+    /**
      * Moves tasks from their queues into agents' inboxes, each if its agent has a free slot. For task i (from 0):
      * KEYS[3i+1] queue, KEYS[3i+2] inbox, KEYS[3i+3] in-flight list; ARGV[3i+1] task id, ARGV[3i+2] agent slots,
      * ARGV[3i+3] inbox entry "id:attempt". Returns for each 1 placed, 0 the task is no longer in the queue, -1 the
@@ -159,10 +175,23 @@ public class TaskQueues {
 
     /** Puts new tasks in their queues, a few hundred per round trip. */
     public void enqueueAll(List<TaskView> tasks) {
+        enqueue(ENQUEUE, tasks);
+    }
+
+    /**
+     * Puts the tasks that Redis does not hold in their queues (a restore from SQL): a task submitted or dispatched
+     * meanwhile is not queued twice. Returns how many it queued.
+     */
+    public long enqueueMissing(List<TaskView> tasks) {
+        return enqueue(ENQUEUE_MISSING, tasks);
+    }
+
+    private long enqueue(RedisScript<Long> script, List<TaskView> tasks) {
         Set<String> types = knownTypes;
         if (types != null && tasks.stream().anyMatch(task -> !types.contains(task.type()))) {
             knownTypes = null;
         }
+        long queued = 0;
         for (int from = 0; from < tasks.size(); from += ENQUEUE_CHUNK) {
             List<TaskView> chunk = tasks.subList(from, Math.min(tasks.size(), from + ENQUEUE_CHUNK));
             List<String> scriptKeys = new ArrayList<>(1 + 2 * chunk.size());
@@ -175,8 +204,10 @@ public class TaskQueues {
                 args.add(task.type());
                 args.add(task.id());
             }
-            redis.execute(ENQUEUE, scriptKeys, args.toArray());
+            Long count = redis.execute(script, scriptKeys, args.toArray());
+            queued += count == null ? 0 : count;
         }
+        return queued;
     }
 
     /** Task types that have queues, sorted. */
@@ -199,21 +230,42 @@ public class TaskQueues {
         return ids;
     }
 
-    /** Up to {@code count} tasks waiting in a queue from position {@code from}, with their run specifications. */
+    /**
+     * Up to {@code count} tasks waiting in a queue from position {@code from}, with their run specifications. An id
+     * whose run specification is gone is left over from a task that has ended (a restore from SQL raced its dispatch
+     * and queued it twice; a queued task and its specification are always written together): it is dropped from the
+     * queue and the range read again, so that such ids never fill the head of a queue.
+     */
     public List<ReadyTask> heads(String type, String priority, int from, int count) {
-        List<String> ids = redis.opsForList().range(keys.queue(type, priority), from, from + count - 1);
-        if (ids == null || ids.isEmpty()) {
-            return List.of();
-        }
-        List<String> specs = redis.opsForValue().multiGet(ids.stream().map(keys::task).toList());
-        List<ReadyTask> heads = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            String spec = specs == null ? null : specs.get(i);
-            if (spec != null) {
-                heads.add(new ReadyTask(ids.get(i), json.read(spec, TaskSpec.class)));
+        String queue = keys.queue(type, priority);
+        while (true) {
+            List<String> ids = redis.opsForList().range(queue, from, from + count - 1);
+            if (ids == null || ids.isEmpty()) {
+                return List.of();
             }
+            List<String> specs = redis.opsForValue().multiGet(ids.stream().map(keys::task).toList());
+            if (specs == null) {
+                return List.of();
+            }
+            List<ReadyTask> heads = new ArrayList<>(ids.size());
+            List<String> ended = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                String spec = specs.get(i);
+                if (spec != null) {
+                    heads.add(new ReadyTask(ids.get(i), json.read(spec, TaskSpec.class)));
+                } else {
+                    ended.add(ids.get(i));
+                }
+            }
+            if (ended.isEmpty()) {
+                return heads;
+            }
+            redis.executePipelined((RedisCallback<Object>) c -> {
+                StringRedisConnection connection = (StringRedisConnection) c;
+                ended.forEach(id -> connection.lRem(queue, 0, id));
+                return null;
+            });
         }
-        return heads;
     }
 
     /** A claimed task to move from its queue into its agent's inbox. */

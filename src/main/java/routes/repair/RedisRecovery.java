@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.RedisCallback;
@@ -80,12 +79,8 @@ public class RedisRecovery {
         // first what tells agents not to take work, before there is work to take
         drains.restore();
         // only what is missing is put back, so a restore over a Redis that had not lost everything (the marker
-        // alone was gone, or this is the first start) adds no second entry for a task
-        Set<String> inQueues = queues.queuedIds();
-        List<TaskView> queued = tasks.inStates(TaskState.QUEUED).stream()
-                .filter(task -> !inQueues.contains(task.id()))
-                .toList();
-        queues.enqueueAll(queued);
+        // alone was gone, or this is the first start, with tasks being submitted) adds no second entry for a task
+        long queued = queues.enqueueMissing(tasks.inStates(TaskState.QUEUED));
         List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING).stream()
                 .filter(task -> !(task.spec().forWorker() ? leases.holds(task.agent(), InboxEntry.format(task.id(),
                         task.attempt())) : agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt()))))
@@ -105,12 +100,12 @@ public class RedisRecovery {
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
         retries.schedule(waiting.stream().map(t -> new DueRetry(t.id(), t.retryAt().toEpochMilli())).toList());
         versions.restore();
-        int restored = queued.size() + held.size() + waiting.size();
+        int restored = (int) queued + held.size() + waiting.size();
         if (restored > 0) {
             restores.increment();
             restoredTasks.increment(restored);
             LOG.warn("Redis had lost its keys: restored from SQL {} queued tasks, {} dispatched or running (back in"
-                    + " their agents' inboxes) and {} waiting for a retry", queued.size(), held.size(), waiting.size());
+                    + " their agents' inboxes) and {} waiting for a retry", queued, held.size(), waiting.size());
         }
         return restored;
     }
