@@ -34,34 +34,29 @@ public class TaskQueues {
     public static final List<String> PRIORITIES = List.of(TaskSpec.URGENT, TaskSpec.NORMAL);
 
     /**
-     * Makes tasks ready. KEYS[1] types set, then per task its spec key and its queue; ARGV per task: spec JSON,
-     * type, task id.
+     * Makes tasks ready. KEYS[1] types set, then per task its spec key and its queue; ARGV[1] "all", or "missing" to
+     * queue only the tasks whose run specification is not in Redis (a task that has it is in a queue or an agent's
+     * lists already: the two are written together); then per task: spec JSON, type, task id. Returns how many it
+     * queued.
      */
     private static final RedisScript<Long> ENQUEUE = RedisScript.of("""
-            for i = 0, #ARGV / 3 - 1 do
-              redis.call('SET', KEYS[2 + 2 * i], ARGV[1 + 3 * i])
-              redis.call('SADD', KEYS[1], ARGV[2 + 3 * i])
-              redis.call('RPUSH', KEYS[3 + 2 * i], ARGV[3 + 3 * i])
-            end
-            return #ARGV / 3
-            """, Long.class);
-    private static final int ENQUEUE_CHUNK = 200;
-
-    /**
-     * {@link #ENQUEUE} for each task whose run specification is not in Redis: a task that has it is in a queue or an
-     * agent's lists already (the two are written together). Returns how many it queued.
-     */
-    private static final RedisScript<Long> ENQUEUE_MISSING = RedisScript.of("""
             local queued = 0
-            for i = 0, #ARGV / 3 - 1 do
-              if redis.call('SET', KEYS[2 + 2 * i], ARGV[1 + 3 * i], 'NX') then
-                redis.call('SADD', KEYS[1], ARGV[2 + 3 * i])
-                redis.call('RPUSH', KEYS[3 + 2 * i], ARGV[3 + 3 * i])
+            for i = 0, (#ARGV - 1) / 3 - 1 do
+              local spec, set = KEYS[2 + 2 * i], nil
+              if ARGV[1] == 'missing' then
+                set = redis.call('SET', spec, ARGV[2 + 3 * i], 'NX')
+              else
+                set = redis.call('SET', spec, ARGV[2 + 3 * i])
+              end
+              if set then
+                redis.call('SADD', KEYS[1], ARGV[3 + 3 * i])
+                redis.call('RPUSH', KEYS[3 + 2 * i], ARGV[4 + 3 * i])
                 queued = queued + 1
               end
             end
             return queued
             """, Long.class);
+    private static final int ENQUEUE_CHUNK = 200;
 
     /**
      * Moves tasks from their queues into agents' inboxes, each if its agent has a free slot. For task i (from 0):
@@ -175,28 +170,29 @@ public class TaskQueues {
 
     /** Puts new tasks in their queues, a few hundred per round trip. */
     public void enqueueAll(List<TaskView> tasks) {
-        enqueue(ENQUEUE, tasks);
+        enqueue("all", tasks);
     }
 
     /**
      * Puts the tasks that Redis does not hold in their queues (a restore from SQL): a task submitted or dispatched
      * meanwhile is not queued twice. Returns how many it queued.
      */
-    public long enqueueMissing(List<TaskView> tasks) {
-        return enqueue(ENQUEUE_MISSING, tasks);
+    public int enqueueMissing(List<TaskView> tasks) {
+        return enqueue("missing", tasks);
     }
 
-    private long enqueue(RedisScript<Long> script, List<TaskView> tasks) {
+    private int enqueue(String which, List<TaskView> tasks) {
         Set<String> types = knownTypes;
         if (types != null && tasks.stream().anyMatch(task -> !types.contains(task.type()))) {
             knownTypes = null;
         }
-        long queued = 0;
+        int queued = 0;
         for (int from = 0; from < tasks.size(); from += ENQUEUE_CHUNK) {
             List<TaskView> chunk = tasks.subList(from, Math.min(tasks.size(), from + ENQUEUE_CHUNK));
             List<String> scriptKeys = new ArrayList<>(1 + 2 * chunk.size());
-            List<String> args = new ArrayList<>(3 * chunk.size());
+            List<String> args = new ArrayList<>(1 + 3 * chunk.size());
             scriptKeys.add(keys.types());
+            args.add(which);
             for (TaskView task : chunk) {
                 scriptKeys.add(keys.task(task.id()));
                 scriptKeys.add(keys.queue(task.type(), task.priority()));
@@ -204,8 +200,8 @@ public class TaskQueues {
                 args.add(task.type());
                 args.add(task.id());
             }
-            Long count = redis.execute(script, scriptKeys, args.toArray());
-            queued += count == null ? 0 : count;
+            Long count = redis.execute(ENQUEUE, scriptKeys, args.toArray());
+            queued += count == null ? 0 : count.intValue();
         }
         return queued;
     }

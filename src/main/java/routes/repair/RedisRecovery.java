@@ -80,7 +80,7 @@ public class RedisRecovery {
         drains.restore();
         // only what is missing is put back, so a restore over a Redis that had not lost everything (the marker
         // alone was gone, or this is the first start, with tasks being submitted) adds no second entry for a task
-        long queued = queues.enqueueMissing(tasks.inStates(TaskState.QUEUED));
+        int queued = queues.enqueueMissing(tasks.inStates(TaskState.QUEUED));
         List<TaskView> held = tasks.inStates(TaskState.DISPATCHED, TaskState.RUNNING).stream()
                 .filter(task -> !(task.spec().forWorker() ? leases.holds(task.agent(), InboxEntry.format(task.id(),
                         task.attempt())) : agents.holds(task.agent(), InboxEntry.format(task.id(), task.attempt()))))
@@ -100,7 +100,7 @@ public class RedisRecovery {
         List<TaskView> waiting = tasks.inStates(TaskState.RETRYING);
         retries.schedule(waiting.stream().map(t -> new DueRetry(t.id(), t.retryAt().toEpochMilli())).toList());
         versions.restore();
-        int restored = (int) queued + held.size() + waiting.size();
+        int restored = queued + held.size() + waiting.size();
         if (restored > 0) {
             restores.increment();
             restoredTasks.increment(restored);
